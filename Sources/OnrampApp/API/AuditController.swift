@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// `listAuditEvents`.
+struct AuditController {
+    struct EventResponse: Content {
+        let id: UUID
+        let sequence: Int
+        let actor: String
+        let action: String
+        let target: String
+        let changes: JSONValue
+        let requestId: String?
+        let occurredAt: Date
+        let previousHash: String
+        let hash: String
+    }
+
+    struct PageResponse: Content {
+        let items: [EventResponse]
+        let nextBefore: Int?
+    }
+
+    func register(on api: any RoutesBuilder, registry: APIOperationRegistry) {
+        api.register(.init(
+            id: "listAuditEvents", method: .GET, path: "/api/v1/audit-events", tag: "Audit",
+            summary: "The tenant's audit trail, newest first (owners and admins)",
+            parameters: [
+                .init(name: "limit", location: .query, description: "Events per page (1–200, default 50).",
+                      schema: Schema.integer(minimum: 1, maximum: 200)),
+                .init(name: "before", location: .query, description: "Only events with a lower sequence (from `next_before`).",
+                      schema: Schema.integer(minimum: 1)),
+            ],
+            responses: [.init(status: 200, description: "A page of events.", schema: Schemas.ref("AuditEventPage"))]
+        ), in: registry, use: list)
+    }
+
+    struct Query: Decodable {
+        var limit: String?
+        var before: String?
+    }
+
+    @Sendable func list(_ req: Request) async throws -> PageResponse {
+        let (scope, _) = try req.requireTenant(.auditRead)
+        let query = try req.query.decode(Query.self)
+        var errors = FieldErrors()
+        var limit = 50
+        if let raw = query.limit {
+            if let value = Int(raw), (1...200).contains(value) { limit = value } else {
+                errors.add("limit", "Limit must be a whole number from 1 to 200.", code: "out_of_range")
+            }
+        }
+        var before: Int?
+        if let raw = query.before {
+            if let value = Int(raw), value >= 1 { before = value } else {
+                errors.add("before", "Before must be a whole number of at least 1.", code: "out_of_range")
+            }
+        }
+        try errors.check()
+        let events = try await AuditRepository(db: req.db).page(in: scope, before: before, limit: limit)
+        let items = try events.map { event in
+            EventResponse(id: try event.requireID(), sequence: event.sequence, actor: event.actor, action: event.action,
+                          target: event.target, changes: JSONValue.parse(event.changes) ?? [:],
+                          requestId: event.requestID, occurredAt: event.occurredAt,
+                          previousHash: event.previousHash, hash: event.hash)
+        }
+        let next = items.count == limit ? items.last.map(\.sequence).flatMap { $0 > 1 ? $0 : nil } : nil
+        return PageResponse(items: items, nextBefore: next)
+    }
+}

@@ -1,0 +1,143 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// `signup`, `login`, `logout`, `getCurrentUser`.
+struct AuthController {
+    struct SignupRequest: Content {
+        var organizationName: String?
+        var name: String?
+        var email: String?
+        var password: String?
+    }
+
+    struct LoginRequest: Content {
+        var email: String?
+        var password: String?
+    }
+
+    struct SignupResponse: Content {
+        let user: CurrentUserResponse.UserInfo
+        let tenant: CurrentUserResponse.TenantInfo
+        let role: Role
+        /// Shown only here; store it now.
+        let apiToken: String
+        let csrfToken: String
+    }
+
+    struct CurrentUserResponse: Content {
+        struct UserInfo: Content {
+            let id: UUID
+            let email: String
+            let name: String
+            let isOperator: Bool
+        }
+
+        struct TenantInfo: Content {
+            let id: UUID
+            let name: String
+            let slug: String
+        }
+
+        let user: UserInfo
+        let tenant: TenantInfo?
+        let role: Role?
+        let permissions: [String]
+        let authenticatedBy: String
+    }
+
+    struct LoginResponse: Content {
+        let current: CurrentUserResponse
+        let csrfToken: String
+    }
+
+    func register(on api: any RoutesBuilder, registry: APIOperationRegistry) {
+        api.register(.init(
+            id: "signup", method: .POST, path: "/api/v1/auth/signup", tag: "Accounts",
+            summary: "Open an account: organisation, owner, API token and session",
+            description: "Creates the tenant and its owner, returns an API token (shown once) and sets the session and CSRF cookies. Rate-limited per IP and per email.",
+            security: .none, requestBody: Schemas.ref("SignupRequest"),
+            responses: [.init(status: 201, description: "Signed up and signed in.", schema: Schemas.ref("SignupResponse"),
+                              headers: ["Set-Cookie": ["description": "Session and CSRF cookies.", "schema": ["type": "string"]]])],
+            problems: [409, 429]
+        ), in: registry, use: signup)
+        api.register(.init(
+            id: "login", method: .POST, path: "/api/v1/auth/login", tag: "Accounts",
+            summary: "Sign in with email and password (sets the session cookie)",
+            security: .none, requestBody: Schemas.ref("LoginRequest"),
+            responses: [.init(status: 200, description: "Signed in.", schema: Schemas.ref("LoginResponse"))],
+            problems: [401, 429]
+        ), in: registry, use: login)
+        api.register(.init(
+            id: "logout", method: .POST, path: "/api/v1/auth/logout", tag: "Accounts",
+            summary: "End the browser session",
+            security: .none,
+            responses: [.init(status: 204, description: "Signed out (also when there was no session).", schema: nil)],
+            problems: [403]
+        ), in: registry, use: logout)
+        api.register(.init(
+            id: "getCurrentUser", method: .GET, path: "/api/v1/me", tag: "Accounts",
+            summary: "Who is calling: user, tenant, role and permissions",
+            responses: [.init(status: 200, description: "The caller.", schema: Schemas.ref("CurrentUser"))]
+        ), in: registry, use: currentUser)
+    }
+
+    @Sendable func signup(_ req: Request) async throws -> Response {
+        let body = try req.decodeJSON(SignupRequest.self)
+        let result = try await AccountService(request: req).signup(
+            SignupForm(organizationName: body.organizationName, name: body.name, email: body.email, password: body.password))
+        let principal = try await AuthenticationMiddleware.principal(forToken: result.apiToken.value, on: req.db)
+        let csrf = SecretDigest.randomToken()
+        let payload = SignupResponse(
+            user: .init(id: result.userID, email: principal.email, name: principal.name, isOperator: false),
+            tenant: try await Self.tenantInfo(principal, on: req.db)!,
+            role: .owner, apiToken: result.apiToken.value, csrfToken: csrf)
+        let response = try await payload.encodeResponse(status: .created, for: req)
+        WebSessions.attach(secret: result.sessionSecret, csrf: csrf, to: response, secure: req.onramp.settings.servesTLS)
+        return response
+    }
+
+    @Sendable func login(_ req: Request) async throws -> Response {
+        let body = try req.decodeJSON(LoginRequest.self)
+        let result = try await AccountService(request: req).login(LoginForm(email: body.email, password: body.password))
+        guard let principal = try await AuthenticationMiddleware.principal(forSessionSecret: result.sessionSecret, on: req.db)
+        else { throw Problem(.unauthenticated, "The email or password is incorrect.") }
+        let csrf = SecretDigest.randomToken()
+        let payload = LoginResponse(current: try await Self.describe(principal, on: req.db), csrfToken: csrf)
+        let response = try await payload.encodeResponse(status: .ok, for: req)
+        WebSessions.attach(secret: result.sessionSecret, csrf: csrf, to: response, secure: req.onramp.settings.servesTLS)
+        return response
+    }
+
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        // A live session cookie was already CSRF-checked by AuthenticationMiddleware.
+        try await AccountService(request: req).logout()
+        let response = Response(status: .noContent)
+        WebSessions.clear(on: response, secure: req.onramp.settings.servesTLS)
+        return response
+    }
+
+    @Sendable func currentUser(_ req: Request) async throws -> CurrentUserResponse {
+        try await Self.describe(try req.requirePrincipal(), on: req.db)
+    }
+
+    static func describe(_ principal: Principal, on db: any Database) async throws -> CurrentUserResponse {
+        let via: String = switch principal.credential {
+        case .session: "session"
+        case .apiToken: "api_token"
+        }
+        return CurrentUserResponse(
+            user: .init(id: principal.userID, email: principal.email, name: principal.name, isOperator: principal.isOperator),
+            tenant: try await tenantInfo(principal, on: db),
+            role: principal.tenant?.role,
+            permissions: principal.permissions.map(\.rawValue).sorted(),
+            authenticatedBy: via)
+    }
+
+    static func tenantInfo(_ principal: Principal, on db: any Database) async throws -> CurrentUserResponse.TenantInfo? {
+        guard let scope = principal.tenant?.scope else { return nil }
+        let tenant = try await TenantRepository(db: db).current(scope)
+        return .init(id: scope.tenantID, name: tenant.name, slug: tenant.slug)
+    }
+}

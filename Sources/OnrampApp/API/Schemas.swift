@@ -1,0 +1,71 @@
+import OnrampDomain
+
+/// JSON schemas of the API's request and response bodies (snake_case, as sent on the wire).
+enum Schemas {
+    static func ref(_ name: String) -> JSONValue { Schema.ref(name) }
+
+    static let uuid = Schema.string(format: "uuid")
+    static let dateTime = Schema.string(format: "date-time")
+    static let nullableDateTime = Schema.string(format: "date-time", nullable: true)
+    static let role = Schema.string("Role inside the tenant.", enumeration: Role.allCases.map(\.rawValue))
+
+    static let all: [String: JSONValue] = [
+        "SignupRequest": Schema.object([
+            "organization_name": Schema.string("The company's name.", maxLength: 120),
+            "name": Schema.string("Your name.", maxLength: 120),
+            "email": Schema.string("Your work email; unique across Onramp.", format: "email", maxLength: 254),
+            "password": Schema.string("At least 12 characters, not a common password.", minLength: 12, maxLength: 72),
+        ], required: ["organization_name", "name", "email", "password"]),
+        "LoginRequest": Schema.object([
+            "email": Schema.string(format: "email", maxLength: 254),
+            "password": Schema.string(maxLength: 1024),
+        ], required: ["email", "password"]),
+        "User": Schema.object([
+            "id": uuid, "email": Schema.string(format: "email"), "name": Schema.string(),
+            "is_operator": Schema.boolean,
+        ], required: ["id", "email", "name", "is_operator"]),
+        "Tenant": Schema.object([
+            "id": uuid, "name": Schema.string(), "slug": Schema.string(),
+        ], required: ["id", "name", "slug"]),
+        "CurrentUser": Schema.object([
+            "user": ref("User"),
+            "tenant": ["oneOf": [ref("Tenant"), ["type": "null"]]],
+            "role": ["oneOf": [role, ["type": "null"]]],
+            "permissions": Schema.array(Schema.string()),
+            "authenticated_by": Schema.string(enumeration: ["session", "api_token"]),
+        ], required: ["user", "permissions", "authenticated_by"]),
+        "SignupResponse": Schema.object([
+            "user": ref("User"), "tenant": ref("Tenant"), "role": role,
+            "api_token": Schema.string("The API token's secret, shown only once."),
+            "csrf_token": Schema.string("Send as `X-CSRF-Token` on unsafe requests made with the session cookie."),
+        ], required: ["user", "tenant", "role", "api_token", "csrf_token"]),
+        "LoginResponse": Schema.object([
+            "current": ref("CurrentUser"),
+            "csrf_token": Schema.string("Send as `X-CSRF-Token` on unsafe requests made with the session cookie."),
+        ], required: ["current", "csrf_token"]),
+        "CreateApiTokenRequest": Schema.object([
+            "name": Schema.string("What the token is for.", maxLength: 100),
+            "expires_in_days": Schema.integer("Days until it stops working; omit for no expiry.", minimum: 1, maximum: 3650),
+        ], required: ["name"]),
+        "ApiToken": Schema.object([
+            "id": uuid, "name": Schema.string(), "prefix": Schema.string("The first characters, to tell tokens apart."),
+            "user_id": uuid, "created_at": dateTime, "expires_at": nullableDateTime,
+            "last_used_at": nullableDateTime, "revoked_at": nullableDateTime,
+        ], required: ["id", "name", "prefix", "user_id", "created_at"]),
+        "CreatedApiToken": Schema.object([
+            "token": ref("ApiToken"),
+            "secret": Schema.string("The bearer token `onr_…`; shown only once."),
+        ], required: ["token", "secret"]),
+        "ApiTokenList": Schema.object(["items": Schema.array(ref("ApiToken"))], required: ["items"]),
+        "AuditEvent": Schema.object([
+            "id": uuid, "sequence": Schema.integer(minimum: 1), "actor": Schema.string(), "action": Schema.string(),
+            "target": Schema.string(), "changes": ["type": "object", "description": "Before/after summary."],
+            "request_id": Schema.string(nullable: true), "occurred_at": dateTime,
+            "previous_hash": Schema.string(), "hash": Schema.string(),
+        ], required: ["id", "sequence", "actor", "action", "target", "changes", "occurred_at", "previous_hash", "hash"]),
+        "AuditEventPage": Schema.object([
+            "items": Schema.array(ref("AuditEvent")),
+            "next_before": ["type": ["integer", "null"], "description": "Pass as `before` for the next page; null at the end."],
+        ], required: ["items"]),
+    ]
+}

@@ -1,0 +1,73 @@
+import Prometheus
+import Vapor
+
+/// Prometheus metrics of one application instance, served at `/metrics`.
+final class OnrampMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+
+    /// Counts a finished request labelled by method, route pattern (never raw ids) and status.
+    func recordRequest(method: String, route: String, status: UInt, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("method", method), ("route", route)],
+                                       buckets: durationBuckets).record(duration)
+    }
+
+    /// Records the latest database round trip seen by readiness checks.
+    func recordDatabasePing(_ duration: Duration, ok: Bool, poolSize: Int) {
+        registry.makeDurationHistogram(descriptor: Self.databasePing, buckets: durationBuckets).record(duration)
+        registry.makeGauge(descriptor: Self.databaseUp).set(to: ok ? 1.0 : 0.0)
+        registry.makeGauge(descriptor: Self.databasePool).set(to: Double(poolSize))
+    }
+
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "onramp", subsystem: "http", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests by method, route pattern and status.")
+    }
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "onramp", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "HTTP request durations by method and route pattern.")
+    }
+    static var databasePing: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "onramp", subsystem: "database", metricName: "ping_duration", unitName: "seconds",
+        helpText: "Round-trip time of database readiness pings.")
+    }
+    static var databaseUp: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "onramp", subsystem: "database", metricName: "up", unitName: "",
+        helpText: "1 when the last database ping succeeded.")
+    }
+    static var databasePool: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "onramp", subsystem: "database", metricName: "pool_max", unitName: "connections",
+        helpText: "Most connections the database pool may open.")
+    }
+
+    func render() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// Measures every request for `/metrics`.
+struct MetricsMiddleware: AsyncMiddleware {
+    let metrics: OnrampMetrics
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = try await next.respond(to: request)
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code,
+                              duration: clock.now - start)
+        return response
+    }
+}

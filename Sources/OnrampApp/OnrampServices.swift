@@ -1,0 +1,62 @@
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// What the composition root builds once and every request shares.
+final class OnrampServices: Sendable {
+    let settings: OnrampSettings
+    let secretBox: SecretBox
+    let metrics: OnrampMetrics
+    let operations: APIOperationRegistry
+    let loginLimiter: AuthRateLimiter
+    let signupLimiter: AuthRateLimiter
+    /// A bcrypt hash checked when a log-in names an unknown email, so both paths cost the same.
+    let decoyPasswordHash: String
+    /// Most database connections this process may open (reported in `/metrics`).
+    let databasePoolSize: Int
+
+    init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits, decoyPasswordHash: String,
+         databasePoolSize: Int) {
+        self.databasePoolSize = databasePoolSize
+        self.settings = settings
+        self.secretBox = secretBox
+        metrics = OnrampMetrics()
+        operations = APIOperationRegistry()
+        loginLimiter = AuthRateLimiter(rules: rateLimits.login)
+        signupLimiter = AuthRateLimiter(rules: rateLimits.signup)
+        self.decoyPasswordHash = decoyPasswordHash
+    }
+}
+
+/// Log-in and sign-up attempt limits (overridable in tests).
+public struct RateLimits: Sendable {
+    var login: AuthRateLimiter.Rules
+    var signup: AuthRateLimiter.Rules
+
+    public static let standard = RateLimits(login: .login, signup: .signup)
+
+    /// Limits of `limit` attempts per `window` seconds for both log-in and sign-up, per IP and per email.
+    public static func uniform(perIP: Int, perEmail: Int, window: TimeInterval) -> RateLimits {
+        let rules = AuthRateLimiter.Rules(perIP: .init(limit: perIP, window: window),
+                                          perEmail: .init(limit: perEmail, window: window))
+        return RateLimits(login: rules, signup: rules)
+    }
+}
+
+private struct OnrampServicesKey: StorageKey { typealias Value = OnrampServices }
+
+extension Application {
+    var onramp: OnrampServices {
+        get {
+            guard let services = storage[OnrampServicesKey.self] else {
+                fatalError("configure(_:) must run before the application is used")
+            }
+            return services
+        }
+        set { storage[OnrampServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var onramp: OnrampServices { application.onramp }
+}

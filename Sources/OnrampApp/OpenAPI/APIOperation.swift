@@ -1,0 +1,84 @@
+import NIOConcurrencyHelpers
+import Vapor
+
+/// One documented API operation. Routes under `/api` are registered only through
+/// `register(_:use:)`, so the OpenAPI document cannot drift from the routes.
+struct APIOperation: Sendable {
+    struct Response: Sendable {
+        let status: Int
+        let description: String
+        let schema: JSONValue?
+        var headers: [String: JSONValue] = [:]
+    }
+
+    struct Parameter: Sendable {
+        enum Location: String, Sendable { case path, query, header }
+        let name: String
+        let location: Location
+        let description: String
+        let schema: JSONValue
+        var required: Bool = false
+    }
+
+    enum Security: Sendable {
+        /// Anyone may call it.
+        case none
+        /// A bearer API token or the session cookie (with `X-CSRF-Token` on unsafe methods).
+        case signedIn
+    }
+
+    let id: String
+    let method: HTTPMethod
+    /// OpenAPI path template, e.g. `/api/v1/api-tokens/{tokenId}`.
+    let path: String
+    let tag: String
+    let summary: String
+    var description: String? = nil
+    var security: Security = .signedIn
+    var parameters: [Parameter] = []
+    var requestBody: JSONValue? = nil
+    var responses: [Response]
+    /// Problem statuses this operation may answer with besides the common ones.
+    var problems: [Int] = []
+    /// Largest accepted body.
+    var maxBodySize: ByteCount = "64kb"
+
+    /// Vapor path components for the template (`{tokenId}` → `:tokenId`).
+    var pathComponents: [PathComponent] {
+        path.split(separator: "/").map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}")
+                ? .parameter(String(segment.dropFirst().dropLast()))
+                : .constant(String(segment))
+        }
+    }
+}
+
+/// Every operation registered on an application, in registration order.
+final class APIOperationRegistry: Sendable {
+    private let operations = NIOLockedValueBox<[APIOperation]>([])
+
+    var all: [APIOperation] { operations.withLockedValue { $0 } }
+
+    func add(_ operation: APIOperation) {
+        operations.withLockedValue { list in
+            precondition(!list.contains { $0.id == operation.id }, "duplicate operationId \(operation.id)")
+            list.append(operation)
+        }
+    }
+}
+
+extension RoutesBuilder {
+    /// Registers a documented API route.
+    @discardableResult
+    func register<Output: AsyncResponseEncodable>(
+        _ operation: APIOperation, in registry: APIOperationRegistry,
+        use handler: @escaping @Sendable (Request) async throws -> Output
+    ) -> Route {
+        registry.add(operation)
+        let body: HTTPBodyStreamStrategy = operation.method == .GET || operation.method == .HEAD
+            ? .collect(maxSize: "1kb") : .collect(maxSize: operation.maxBodySize)
+        let route = on(operation.method, operation.pathComponents, body: body, use: handler)
+        route.userInfo["operationId"] = operation.id
+        return route
+    }
+}

@@ -1,0 +1,50 @@
+import Fluent
+import Foundation
+import OnrampDomain
+
+/// API tokens of one tenant. Every method takes the tenant scope and filters by it.
+struct APITokenRepository {
+    let db: any Database
+
+    func list(in scope: TenantScope, ownedBy userID: UUID?) async throws -> [APIToken] {
+        var query = APIToken.query(on: db).filter(\.$tenantID == scope.tenantID)
+        if let userID { query = query.filter(\.$userID == userID) }
+        return try await query.sort(\.$createdAt, .descending).all()
+    }
+
+    /// The token, or nil when it does not exist in this tenant (another tenant's looks the same).
+    func find(_ id: UUID, in scope: TenantScope) async throws -> APIToken? {
+        try await APIToken.query(on: db).filter(\.$tenantID == scope.tenantID).filter(\.$id == id).first()
+    }
+
+    func create(in scope: TenantScope, userID: UUID, name: String, secret: APITokenSecret,
+                expiresAt: Date?) async throws -> APIToken {
+        let token = APIToken(tenantID: scope.tenantID, userID: userID, name: name, tokenHash: secret.hash,
+                             displayPrefix: secret.displayPrefix, expiresAt: expiresAt)
+        try await token.create(on: db)
+        return token
+    }
+}
+
+/// Audit events of one tenant, newest first, paged by sequence.
+struct AuditRepository {
+    let db: any Database
+
+    func page(in scope: TenantScope, before sequence: Int?, limit: Int) async throws -> [AuditEvent] {
+        var query = AuditEvent.query(on: db).filter(\.$tenantID == scope.tenantID)
+        if let sequence { query = query.filter(\.$sequence < sequence) }
+        return try await query.sort(\.$sequence, .descending).limit(limit).all()
+    }
+}
+
+/// The tenant itself, read through its scope.
+struct TenantRepository {
+    let db: any Database
+
+    func current(_ scope: TenantScope) async throws -> Tenant {
+        guard let tenant = try await Tenant.find(scope.tenantID, on: db) else {
+            throw Problem(.notFound, "Your organisation no longer exists.")
+        }
+        return tenant
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// Who is making a request, established by a bearer token or the session cookie.
+struct Principal: Sendable {
+    enum Credential: Sendable, Equatable {
+        case session(id: UUID)
+        case apiToken(id: UUID)
+    }
+
+    let userID: UUID
+    let email: String
+    let name: String
+    let isOperator: Bool
+    /// The tenant and role the request acts in; nil for an operator without a membership.
+    let tenant: (scope: TenantScope, role: Role)?
+    let credential: Credential
+
+    var permissions: Set<Permission> {
+        var all = tenant?.role.permissions ?? []
+        if isOperator { all.formUnion(Permission.operatorPermissions) }
+        return all
+    }
+
+    /// Label written to audit events.
+    var actorLabel: String { "user:\(email)" }
+}
+
+private struct PrincipalKey: StorageKey {
+    typealias Value = Principal
+}
+
+extension Request {
+    var principal: Principal? {
+        get { storage[PrincipalKey.self] }
+        set { storage[PrincipalKey.self] = newValue }
+    }
+
+    /// The signed-in principal, or 401.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else {
+            throw Problem(.unauthenticated, "Sign in, or send a valid API token as `Authorization: Bearer onr_…`.")
+        }
+        return principal
+    }
+
+    /// The tenant this request may touch, with the caller's role, after checking `permission`.
+    /// This is the only way handlers obtain a `TenantScope`.
+    func requireTenant(_ permission: Permission) throws -> (scope: TenantScope, principal: Principal) {
+        let principal = try requirePrincipal()
+        guard let tenant = principal.tenant else {
+            throw Problem(.forbidden, "This action needs a tenant account; platform operators act on tenants from the operator area.")
+        }
+        guard tenant.role.can(permission) else {
+            throw Problem(.forbidden, "Your role (\(tenant.role.rawValue)) does not include the permission \(permission.rawValue).")
+        }
+        return (tenant.scope, principal)
+    }
+
+    /// 403 unless the principal holds `permission` (tenant role or operator).
+    func requirePermission(_ permission: Permission) throws -> Principal {
+        let principal = try requirePrincipal()
+        guard principal.permissions.contains(permission) else {
+            throw Problem(.forbidden, "You do not have the permission \(permission.rawValue).")
+        }
+        return principal
+    }
+}

@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// Server-rendered pages: sign up, log in, log out, home, API reference, problem types.
+/// They work without JavaScript: plain forms, 303 redirects after success.
+struct WebController {
+    let pages: PageRenderer
+
+    struct SignupFormBody: Content {
+        var organizationName: String?
+        var name: String?
+        var email: String?
+        var password: String?
+        var csrf: String?
+
+        enum CodingKeys: String, CodingKey {
+            case organizationName = "organization_name", name, email, password, csrf = "_csrf"
+        }
+    }
+
+    struct LoginFormBody: Content {
+        var email: String?
+        var password: String?
+        var csrf: String?
+
+        enum CodingKeys: String, CodingKey {
+            case email, password, csrf = "_csrf"
+        }
+    }
+
+    struct CSRFOnly: Content {
+        var csrf: String?
+        enum CodingKeys: String, CodingKey { case csrf = "_csrf" }
+    }
+
+    func register(on routes: any RoutesBuilder) {
+        routes.get(use: home)
+        routes.get("signup", use: signupPage)
+        routes.on(.POST, "signup", body: .collect(maxSize: "16kb"), use: signup)
+        routes.get("login", use: loginPage)
+        routes.on(.POST, "login", body: .collect(maxSize: "16kb"), use: login)
+        routes.on(.POST, "logout", body: .collect(maxSize: "4kb"), use: logout)
+        routes.get("docs", use: docs)
+        routes.get("problems", ":slug", use: problemType)
+    }
+
+    @Sendable func home(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/signup", redirectType: .normal) }
+        var context: [String: Any] = [
+            "userName": principal.name, "email": principal.email, "isOperator": principal.isOperator,
+        ]
+        if let tenant = principal.tenant {
+            context["tenantName"] = try await TenantRepository(db: req.db).current(tenant.scope).name
+            context["role"] = tenant.role.rawValue
+        }
+        return pages.render("home", context, request: req)
+    }
+
+    @Sendable func signupPage(_ req: Request) async throws -> Response {
+        if req.principal != nil { return req.redirect(to: "/", redirectType: .normal) }
+        return pages.render("signup", ["values": [String: String]()], request: req)
+    }
+
+    @Sendable func signup(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(SignupFormBody.self)
+        let values = ["organization_name": form.organizationName ?? "", "name": form.name ?? "", "email": form.email ?? ""]
+        do {
+            try req.verifyCSRF(form.csrf)
+            let result = try await AccountService(request: req).signup(SignupForm(
+                organizationName: form.organizationName, name: form.name, email: form.email, password: form.password))
+            return signedIn(req, sessionSecret: result.sessionSecret)
+        } catch let problem as Problem where problem.type != .internalError {
+            return formPage("signup", problem, values: values, request: req)
+        } catch let failure as ValidationFailure {
+            return formPage("signup", .validation(failure), values: values, request: req)
+        }
+    }
+
+    @Sendable func loginPage(_ req: Request) async throws -> Response {
+        if req.principal != nil { return req.redirect(to: "/", redirectType: .normal) }
+        return pages.render("login", ["values": [String: String]()], request: req)
+    }
+
+    @Sendable func login(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginFormBody.self)
+        let values = ["email": form.email ?? ""]
+        do {
+            try req.verifyCSRF(form.csrf)
+            let result = try await AccountService(request: req).login(LoginForm(email: form.email, password: form.password))
+            return signedIn(req, sessionSecret: result.sessionSecret)
+        } catch let problem as Problem where problem.type != .internalError {
+            return formPage("login", problem, values: values, request: req)
+        } catch let failure as ValidationFailure {
+            return formPage("login", .validation(failure), values: values, request: req)
+        }
+    }
+
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(CSRFOnly.self)
+        try req.verifyCSRF(form.csrf)
+        try await AccountService(request: req).logout()
+        let response = req.redirect(to: "/login", redirectType: .normal)
+        WebSessions.clear(on: response, secure: req.onramp.settings.servesTLS)
+        return response
+    }
+
+    @Sendable func docs(_ req: Request) async throws -> Response {
+        let operations = req.onramp.operations.all
+        let pretty = JSONEncoder()
+        pretty.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        func text(_ value: JSONValue?) -> String? {
+            value.flatMap { try? pretty.encode(resolve($0)) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let tags = Array(Set(operations.map(\.tag))).sorted().map { tag -> [String: Any] in
+            [
+                "name": tag, "anchor": Slug.make(from: tag),
+                "operations": operations.filter { $0.tag == tag }.map { operation -> [String: Any] in
+                    [
+                        "id": operation.id, "method": operation.method.rawValue,
+                        "methodLower": operation.method.rawValue.lowercased(), "path": operation.path,
+                        "summary": operation.summary, "description": operation.description ?? "",
+                        "auth": operation.security == .signedIn,
+                        "requestSchema": text(operation.requestBody) ?? "",
+                        "responses": operation.responses.map { response -> [String: Any] in
+                            ["status": response.status, "description": response.description,
+                             "schema": text(response.schema) ?? ""]
+                        },
+                    ]
+                },
+            ]
+        }
+        let problems = ProblemType.allCases.map { type -> [String: Any] in
+            ["uri": type.uri, "status": Int(type.status.code), "title": type.title]
+        }
+        return pages.render("docs", ["tags": tags, "problems": problems], request: req)
+    }
+
+    /// Inlines `$ref`s to the schema components so a person sees the whole body.
+    func resolve(_ value: JSONValue, depth: Int = 0) -> JSONValue {
+        switch value {
+        case .object(let members):
+            if depth < 4, case .string(let ref)? = members["$ref"], let name = ref.split(separator: "/").last,
+               let target = Schemas.all[String(name)] {
+                return resolve(target, depth: depth + 1)
+            }
+            return .object(members.mapValues { resolve($0, depth: depth) })
+        case .array(let items):
+            return .array(items.map { resolve($0, depth: depth) })
+        default:
+            return value
+        }
+    }
+
+    @Sendable func problemType(_ req: Request) async throws -> Response {
+        guard let slug = req.parameters.get("slug"), let type = ProblemType(rawValue: slug) else {
+            throw Problem.notFound("That problem type")
+        }
+        return pages.render("problem", [
+            "title": type.title, "status": Int(type.status.code), "uri": type.uri, "explanation": type.explanation,
+        ], request: req)
+    }
+
+    private func signedIn(_ req: Request, sessionSecret: String) -> Response {
+        let response = req.redirect(to: "/", redirectType: .normal)
+        WebSessions.attach(secret: sessionSecret, csrf: SecretDigest.randomToken(), to: response,
+                           secure: req.onramp.settings.servesTLS)
+        return response
+    }
+
+    private func formPage(_ template: String, _ problem: Problem, values: [String: String], request: Request) -> Response {
+        var errors: [String: String] = [:]
+        for error in problem.errors where errors[error.field] == nil { errors[error.field] = error.message }
+        var context: [String: Any] = ["values": values, "errors": errors]
+        if problem.errors.isEmpty || problem.type != .validationFailed { context["formError"] = problem.detail }
+        let response = pages.render(template, context, request: request, status: problem.status)
+        for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
+    }
+}

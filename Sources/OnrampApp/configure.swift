@@ -1,0 +1,103 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// Overrides the composition root accepts; production uses the defaults.
+public struct ConfigureOptions: Sendable {
+    /// The variables to read settings from (the process environment by default).
+    public var environment: [String: String]
+    public var rateLimits: RateLimits
+    /// PostgreSQL schemas to use instead of `public` (tests isolate themselves this way).
+    public var postgresSearchPath: [String]?
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                rateLimits: RateLimits = .standard, postgresSearchPath: [String]? = nil) {
+        self.environment = environment
+        self.rateLimits = rateLimits
+        self.postgresSearchPath = postgresSearchPath
+    }
+}
+
+/// The one composition root: reads all configuration, registers the database, migrations,
+/// middleware, commands and routes. `main` and the tests call the same function.
+public func configure(_ app: Application, options: ConfigureOptions = .init()) async throws {
+    let settings = try OnrampSettings.parse(options.environment)
+
+    let masterKey: [UInt8]
+    switch settings.masterKey {
+    case .provided(let key):
+        masterKey = key
+    case .keyFile(let path):
+        masterKey = try MasterKeyFile.loadOrCreate(at: path)
+    }
+    let secretBox = SecretBox(masterKey: masterKey, previousKeys: settings.previousMasterKeys)
+
+    let loops = System.coreCount
+    let poolSize: Int
+    switch settings.database {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        poolSize = loops
+    case .postgres(let url):
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let searchPath = options.postgresSearchPath { configuration.searchPath = searchPath }
+        let perLoop = 4
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: perLoop,
+                                    sqlLogLevel: .debug), as: .psql)
+        poolSize = perLoop * loops
+    }
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    let decoy = try Bcrypt.hash("onramp-decoy-password", cost: settings.bcryptCost)
+
+    app.onramp = OnrampServices(settings: settings, secretBox: secretBox, rateLimits: options.rateLimits,
+                                decoyPasswordHash: decoy, databasePoolSize: poolSize)
+
+    configureJSON()
+    Migrations001.register(on: app.migrations)
+    app.lifecycle.use(SchemaUpdater())
+
+    app.routes.defaultMaxBodySize = "64kb"
+    app.http.server.configuration.serverName = "Onramp"
+
+    let pages = try await PageRenderer.load()
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(MetricsMiddleware(metrics: app.onramp.metrics))
+    app.middleware.use(ProblemMiddleware(pages: pages))
+    app.middleware.use(FileMiddleware(publicDirectory: AppResources.path("Public"), defaultFile: nil))
+    app.middleware.use(AuthenticationMiddleware())
+
+    app.asyncCommands.use(CreateOperatorCommand(), as: "create-operator")
+    app.asyncCommands.use(AuditCommandGroup(), as: "audit")
+
+    routes(app, pages: pages)
+}
+
+/// snake_case JSON on the wire, ISO 8601 dates.
+private func configureJSON() {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+}
+
+/// Brings the schema up to date before the application serves or runs a command.
+struct SchemaUpdater: LifecycleHandler {
+    func willBootAsync(_ app: Application) async throws {
+        if app.db.isSQLite {
+            try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        try await app.autoMigrate()
+    }
+}

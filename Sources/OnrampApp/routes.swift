@@ -1,0 +1,23 @@
+import Foundation
+import Vapor
+
+/// Registers every route. API routes go through `register(_:in:use:)` so they are documented.
+func routes(_ app: Application, pages: PageRenderer) {
+    HealthController().register(on: app.routes)
+
+    let registry = app.onramp.operations
+    AuthController().register(on: app.routes, registry: registry)
+    APITokenController().register(on: app.routes, registry: registry)
+    AuditController().register(on: app.routes, registry: registry)
+
+    app.get("openapi.json") { req async throws -> Response in
+        let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let response = Response(status: .ok, body: .init(data: try encoder.encode(document)))
+        response.headers.contentType = .json
+        return response
+    }
+
+    WebController(pages: pages).register(on: app.routes)
+}

@@ -1,0 +1,79 @@
+/// One invalid input field and a message a person understands.
+public struct FieldError: Sendable, Hashable, Codable {
+    /// The field's name as the client sent it (`email`, `organization_name`, `steps[2].title`).
+    public let field: String
+    /// What is wrong, in plain words, written to be shown next to the field.
+    public let message: String
+    /// A stable machine-readable code (`required`, `too_short`, `invalid_format`, …).
+    public let code: String
+
+    public init(field: String, message: String, code: String) {
+        self.field = field
+        self.message = message
+        self.code = code
+    }
+}
+
+/// Thrown when input fails validation; carries every invalid field, not just the first.
+public struct ValidationFailure: Error, Sendable, Equatable {
+    public let errors: [FieldError]
+
+    public init(_ errors: [FieldError]) {
+        self.errors = errors
+    }
+
+    /// Throws when `errors` is not empty.
+    public static func check(_ errors: [FieldError]) throws(ValidationFailure) {
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+}
+
+/// Collects field errors while a form is checked.
+public struct FieldErrors: Sendable {
+    public private(set) var all: [FieldError] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { all.isEmpty }
+
+    public mutating func add(_ field: String, _ message: String, code: String) {
+        all.append(FieldError(field: field, message: message, code: code))
+    }
+
+    /// Checks a required text: present after trimming and within `maxLength` characters.
+    /// Returns the trimmed text, or nil when it was added as an error.
+    @discardableResult
+    public mutating func requireText(
+        _ value: String?, field: String, label: String, maxLength: Int
+    ) -> String? {
+        let trimmed = (value ?? "").trimmingWhitespace()
+        if trimmed.isEmpty {
+            add(field, "\(label) is required.", code: "required")
+            return nil
+        }
+        if trimmed.count > maxLength {
+            add(field, "\(label) must be at most \(maxLength) characters long.", code: "too_long")
+            return nil
+        }
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            add(field, "\(label) must not contain control characters.", code: "invalid_characters")
+            return nil
+        }
+        return trimmed
+    }
+
+    public func check() throws(ValidationFailure) {
+        try ValidationFailure.check(all)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and newlines.
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

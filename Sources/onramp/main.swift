@@ -1,0 +1,3 @@
+import OnrampApp
+
+await Entrypoint.main()
