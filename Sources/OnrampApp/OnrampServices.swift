@@ -14,9 +14,12 @@ final class OnrampServices: Sendable {
     let decoyPasswordHash: String
     /// Most database connections this process may open (reported in `/metrics`).
     let databasePoolSize: Int
+    /// Queues SQLite writers in this process; nil on PostgreSQL.
+    let sqliteWrites: WriteSerializer?
 
     init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits, decoyPasswordHash: String,
-         databasePoolSize: Int) {
+         databasePoolSize: Int, serializesWrites: Bool) {
+        sqliteWrites = serializesWrites ? WriteSerializer() : nil
         self.databasePoolSize = databasePoolSize
         self.settings = settings
         self.secretBox = secretBox
@@ -59,4 +62,11 @@ extension Application {
 
 extension Request {
     var onramp: OnrampServices { application.onramp }
+
+    /// Writes go through here so they are transactional (and queued on SQLite).
+    var writer: DatabaseWriter { DatabaseWriter(database: db, serializer: onramp.sqliteWrites) }
+}
+
+extension Application {
+    var writer: DatabaseWriter { DatabaseWriter(database: db, serializer: onramp.sqliteWrites) }
 }

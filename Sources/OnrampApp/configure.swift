@@ -56,7 +56,8 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     let decoy = try Bcrypt.hash("onramp-decoy-password", cost: settings.bcryptCost)
 
     app.onramp = OnrampServices(settings: settings, secretBox: secretBox, rateLimits: options.rateLimits,
-                                decoyPasswordHash: decoy, databasePoolSize: poolSize)
+                                decoyPasswordHash: decoy, databasePoolSize: poolSize,
+                                serializesWrites: settings.database.isSQLite)
 
     configureJSON()
     Migrations001.register(on: app.migrations)

@@ -75,7 +75,7 @@ struct APITokenController {
         let secret = APITokenSecret.generate()
         let expiresAt = body.expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
         let requestID = req.requestID
-        let token = try await req.db.atomically { db in
+        let token = try await req.writer.atomically { db in
             let token = try await APITokenRepository(db: db).create(
                 in: scope, userID: principal.userID, name: name!, secret: secret, expiresAt: expiresAt)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel,
@@ -101,7 +101,7 @@ struct APITokenController {
         guard let id = req.parameters.get("tokenId", as: UUID.self) else { throw notFound }
         let canManage = principal.permissions.contains(.apiTokensManage)
         let requestID = req.requestID
-        try await req.db.atomically { db in
+        try await req.writer.atomically { db in
             guard let token = try await APITokenRepository(db: db).find(id, in: scope),
                   canManage || token.userID == principal.userID
             else { throw notFound }

@@ -29,7 +29,7 @@ struct AccountService {
         let passwordHash = try await request.password.async.hash(valid.password)
         let requestID = request.requestID
         do {
-            return try await request.db.atomically { db in
+            return try await request.writer.atomically { db in
                 let slug = try await Self.freeSlug(for: valid.organizationName, on: db)
                 let tenant = Tenant(name: valid.organizationName, slug: slug)
                 try await tenant.create(on: db)
@@ -78,16 +78,17 @@ struct AccountService {
         let membership = try await Membership.query(on: request.db)
             .filter(\.$userID == userID).sort(\.$createdAt, .ascending).first()
         guard membership != nil || user.isOperator else { throw refused }
-        user.lastLoginAt = Date()
-        try await user.update(on: request.db)
-        let session = try await WebSessions.start(userID: userID, tenantID: membership?.tenantID, on: request.db)
+        let session = try await request.writer.atomically { db in
+            try await User.query(on: db).filter(\.$id == userID).set(\.$lastLoginAt, to: Date()).update()
+            return try await WebSessions.start(userID: userID, tenantID: membership?.tenantID, on: db)
+        }
         return LoggedIn(sessionSecret: session)
     }
 
     /// Ends the browser session named by the request's cookie, if any.
     func logout() async throws {
         if let secret = request.cookies[WebSessions.cookieName]?.string, !secret.isEmpty {
-            try await WebSessions.end(secret: secret, on: request.db)
+            try await request.writer.atomically { db in try await WebSessions.end(secret: secret, on: db) }
         }
     }
 

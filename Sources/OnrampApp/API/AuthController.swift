@@ -87,7 +87,7 @@ struct AuthController {
         let body = try req.decodeJSON(SignupRequest.self)
         let result = try await AccountService(request: req).signup(
             SignupForm(organizationName: body.organizationName, name: body.name, email: body.email, password: body.password))
-        let principal = try await AuthenticationMiddleware.principal(forToken: result.apiToken.value, on: req.db)
+        let principal = try await AuthenticationMiddleware.principal(forToken: result.apiToken.value, using: req.writer)
         let csrf = SecretDigest.randomToken()
         let payload = SignupResponse(
             user: .init(id: result.userID, email: principal.email, name: principal.name, isOperator: false),
@@ -101,7 +101,7 @@ struct AuthController {
     @Sendable func login(_ req: Request) async throws -> Response {
         let body = try req.decodeJSON(LoginRequest.self)
         let result = try await AccountService(request: req).login(LoginForm(email: body.email, password: body.password))
-        guard let principal = try await AuthenticationMiddleware.principal(forSessionSecret: result.sessionSecret, on: req.db)
+        guard let principal = try await AuthenticationMiddleware.principal(forSessionSecret: result.sessionSecret, using: req.writer)
         else { throw Problem(.unauthenticated, "The email or password is incorrect.") }
         let csrf = SecretDigest.randomToken()
         let payload = LoginResponse(current: try await Self.describe(principal, on: req.db), csrfToken: csrf)

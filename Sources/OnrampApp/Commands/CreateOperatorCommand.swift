@@ -34,7 +34,7 @@ struct CreateOperatorCommand: AsyncCommand {
             throw ExitCode.failure
         }
         let hash = try await app.password.async.hash(password)
-        let promoted = try await app.db.atomically { db -> Bool in
+        let promoted = try await app.writer.atomically { db -> Bool in
             let existing = try await User.query(on: db).filter(\.$email == email.value).first()
             let user = existing ?? User(email: email.value, name: name, passwordHash: hash, isOperator: true)
             user.isOperator = true

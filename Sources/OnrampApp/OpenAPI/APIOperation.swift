@@ -77,7 +77,14 @@ extension RoutesBuilder {
         registry.add(operation)
         let body: HTTPBodyStreamStrategy = operation.method == .GET || operation.method == .HEAD
             ? .collect(maxSize: "1kb") : .collect(maxSize: operation.maxBodySize)
-        let route = on(operation.method, operation.pathComponents, body: body, use: handler)
+        let limit = operation.method == .GET || operation.method == .HEAD ? 1024 : operation.maxBodySize.value
+        let route = on(operation.method, operation.pathComponents, body: body) { req async throws -> Output in
+            // Bodies that arrived whole skip the streaming limit; check them here too.
+            if let bytes = req.body.data?.readableBytes, bytes > limit {
+                throw Problem(.payloadTooLarge, "The request body is \(bytes) bytes; this endpoint accepts at most \(limit).")
+            }
+            return try await handler(req)
+        }
         route.userInfo["operationId"] = operation.id
         return route
     }

@@ -7,21 +7,56 @@ extension Database {
 
     var isSQLite: Bool { sql.dialect.name == "sqlite" }
 
-    /// Runs `body` in one transaction. On SQLite the transaction takes the write lock first,
-    /// so concurrent writers queue instead of failing when a read turns into a write.
-    func atomically<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await transaction { db in
-            if db.isSQLite {
-                try await db.sql.raw("UPDATE write_gate SET turns = turns + 1 WHERE id = 1").run()
-            }
-            return try await body(db)
-        }
-    }
-
     /// Creates a plain index; Fluent's schema builder only knows unique constraints.
     func createIndex(_ name: String, on table: String, _ columns: [String]) async throws {
         var builder = sql.create(index: name).on(table)
         for column in columns { builder = builder.column(column) }
         try await builder.run()
+    }
+}
+
+/// Lets one write transaction at a time into an SQLite database from this process.
+/// SQLite has a single writer anyway; queueing writers here (instead of in SQLite's busy
+/// handler, which spins on the shared I/O threads) keeps them from starving each other.
+actor WriteSerializer {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+/// The one way Onramp writes: every change runs in a transaction through here.
+struct DatabaseWriter: Sendable {
+    let database: any Database
+    /// Present for SQLite only; PostgreSQL handles concurrent writers itself.
+    let serializer: WriteSerializer?
+
+    /// Runs `body` in one transaction. On SQLite the transaction waits its turn in this process
+    /// and takes the write lock first, so a read that turns into a write never fails mid-way
+    /// because another process wrote in between. `body` must not call `atomically` again.
+    func atomically<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let serializer else { return try await database.transaction(body) }
+        await serializer.acquire()
+        do {
+            let result = try await database.transaction { db in
+                try await db.sql.raw("UPDATE write_gate SET turns = turns + 1 WHERE id = 1").run()
+                return try await body(db)
+            }
+            await serializer.release()
+            return result
+        } catch {
+            await serializer.release()
+            throw error
+        }
     }
 }

@@ -9,9 +9,9 @@ import Vapor
 struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            request.principal = try await Self.principal(forToken: bearer.token, on: request.db)
+            request.principal = try await Self.principal(forToken: bearer.token, using: request.writer)
         } else if let secret = request.cookies[WebSessions.cookieName]?.string, !secret.isEmpty,
-                  let principal = try await Self.principal(forSessionSecret: secret, on: request.db) {
+                  let principal = try await Self.principal(forSessionSecret: secret, using: request.writer) {
             if request.url.path.hasPrefix("/api/"), !request.method.isSafe {
                 try request.verifyCSRF(request.headers.first(name: WebSessions.csrfHeader))
             }
@@ -20,7 +20,8 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    static func principal(forToken token: String, on db: any Database, now: Date = Date()) async throws -> Principal {
+    static func principal(forToken token: String, using writer: DatabaseWriter, now: Date = Date()) async throws -> Principal {
+        let db = writer.database
         let refused = Problem(.unauthenticated, "The API token is not valid, was revoked, or has expired.")
         guard let secret = APITokenSecret(token),
               let record = try await APIToken.query(on: db).filter(\.$tokenHash == secret.hash).first(),
@@ -29,17 +30,20 @@ struct AuthenticationMiddleware: AsyncMiddleware {
               let membership = try await Membership.query(on: db)
                 .filter(\.$tenantID == record.tenantID).filter(\.$userID == record.userID).first()
         else { throw refused }
+        let tokenID = try record.requireID()
         if record.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            record.lastUsedAt = now
-            try await record.update(on: db)
+            try await writer.atomically { db in
+                try await APIToken.query(on: db).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
+            }
         }
         return Principal(userID: try user.requireID(), email: user.email, name: user.name, isOperator: user.isOperator,
                          tenant: (TenantScope(tenantID: membership.tenantID), membership.role),
-                         credential: .apiToken(id: try record.requireID()))
+                         credential: .apiToken(id: tokenID))
     }
 
-    static func principal(forSessionSecret secret: String, on db: any Database) async throws -> Principal? {
-        guard let session = try await WebSessions.find(secret: secret, on: db),
+    static func principal(forSessionSecret secret: String, using writer: DatabaseWriter) async throws -> Principal? {
+        let db = writer.database
+        guard let session = try await WebSessions.find(secret: secret, using: writer),
               let user = try await User.find(session.userID, on: db)
         else { return nil }
         var tenant: (TenantScope, Role)?

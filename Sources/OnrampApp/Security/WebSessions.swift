@@ -23,18 +23,20 @@ enum WebSessions {
     }
 
     /// The live session for a cookie secret, refreshed if it was last seen a while ago.
-    static func find(secret: String, on db: any Database, now: Date = Date()) async throws -> WebSession? {
-        guard let session = try await WebSession.query(on: db)
+    static func find(secret: String, using writer: DatabaseWriter, now: Date = Date()) async throws -> WebSession? {
+        guard let session = try await WebSession.query(on: writer.database)
             .filter(\.$tokenHash == SecretDigest.sha256Hex(secret))
             .first()
         else { return nil }
+        let id = try session.requireID()
         guard session.expiresAt > now else {
-            try await session.delete(on: db)
+            try await writer.atomically { db in try await WebSession.query(on: db).filter(\.$id == id).delete() }
             return nil
         }
         if now.timeIntervalSince(session.lastSeenAt) > touchInterval {
-            session.lastSeenAt = now
-            try await session.update(on: db)
+            try await writer.atomically { db in
+                try await WebSession.query(on: db).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
+            }
         }
         return session
     }

@@ -32,7 +32,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
               !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
         else { return false }
         let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
-        guard local.allSatisfy({ localAllowed.contains($0) || !$0.isASCII }) else { return false }
+        guard local.allSatisfy({ localAllowed.contains($0) || (!$0.isASCII && !$0.isWhitespace) })
+        else { return false }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return false }
         for label in labels {

@@ -11,6 +11,11 @@ public struct OnrampSettings: Sendable, Equatable {
         case sqlite(path: String)
         /// `postgres://user:password@host:port/database` for several processes on one database.
         case postgres(url: String)
+
+        public var isSQLite: Bool {
+            if case .sqlite = self { return true }
+            return false
+        }
     }
 
     public enum MasterKeySource: Sendable, Equatable {
@@ -149,8 +154,15 @@ public struct OnrampSettings: Sendable, Equatable {
 
     /// The URL with any password replaced, safe for error messages and logs.
     public static func redactingPassword(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "***"
-        return components.string ?? "(unparseable URL)"
+        if var components = URLComponents(string: text), components.password != nil {
+            components.password = "***"
+            return components.string ?? "(unparseable URL)"
+        }
+        // Not parsed as a URL with a password (a password with `#`, `/` or `?`, a bad port, no scheme…):
+        // hide whatever lies between the user name's `:` and the last `@`, where a password would be.
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        guard let at = text[start...].lastIndex(of: "@"), let colon = text[start..<at].firstIndex(of: ":")
+        else { return text }
+        return String(text[...colon]) + "***" + String(text[at...])
     }
 }

@@ -57,7 +57,7 @@ public struct SecretBox: Sendable {
     public func open(_ sealed: String, context: String = "") throws(Failure) -> String {
         let parts = sealed.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "sb1", let bytes = Self.decodeBase64URL(String(parts[2])),
-              bytes.count > 28 else { throw .malformed }
+              bytes.count >= 28 else { throw .malformed }
         guard let key = keys[String(parts[1])] else { throw .unknownKey(String(parts[1])) }
         do {
             let box = try AES.GCM.SealedBox(combined: bytes)

@@ -19,7 +19,11 @@ public enum Slug {
         var pendingDash = false
         for scalar in name.lowercased().decomposedASCII.unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingDash && !result.isEmpty { result.append("-") }
+                if pendingDash && !result.isEmpty {
+                    // A dash plus this character would pass the limit: stop before the dash.
+                    if result.count + 2 > maxLength { break }
+                    result.append("-")
+                }
                 pendingDash = false
                 result.unicodeScalars.append(scalar)
                 if result.count >= maxLength { break }

@@ -20,7 +20,7 @@ enum AuditLog {
         }
     }
 
-    /// Appends an event; `db` must be inside a transaction (see `Database.atomically`).
+    /// Appends an event; `db` must be inside a transaction (see `DatabaseWriter.atomically`).
     @discardableResult
     static func record(
         on db: any Database, tenantID: UUID, actor: String, actorUserID: UUID?, action: String, target: String,

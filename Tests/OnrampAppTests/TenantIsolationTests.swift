@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+@testable import OnrampApp
+import OnrampDomain
+import Testing
+import VaporTesting
+
+@Suite("Tenant isolation")
+struct TenantIsolationTests {
+    /// Every documented route with an id in its path is called with tenant B's credentials
+    /// and tenant A's ids; each must answer 404, exactly like a missing resource, and change nothing.
+    @Test func everyTenantScopedRouteHidesAnotherTenantsResources() async throws {
+        try await withOnrampApp { app in
+            // setup: tenant A owns a token and audit events
+            let tenantA = try await app.signUp(organization: "Tenant A")
+            let tenantB = try await app.signUp(organization: "Tenant B")
+            let tokenA = try #require(try await APIToken.query(on: app.db)
+                .filter(\.$tenantID == tenantA.tenantID).first()?.requireID())
+            let idsOfA: [String: String] = ["tokenId": tokenA.uuidString]
+
+            // act + check
+            var probed = 0
+            for operation in app.onramp.operations.all where operation.path.contains("{") {
+                var path = operation.path
+                for parameter in operation.parameters where parameter.location == .path {
+                    let id = try #require(idsOfA[parameter.name], "no tenant-A id known for {\(parameter.name)} in \(operation.id)")
+                    path = path.replacingOccurrences(of: "{\(parameter.name)}", with: id)
+                }
+                for credentials in [tenantB.bearer, tenantB.browser] {
+                    let response = try await app.testing().sendRequest(operation.method, path, headers: credentials + .json,
+                                                                       body: .json([:]))
+                    try response.expectProblem(.notFound)
+                    probed += 1
+                }
+            }
+            #expect(probed >= 2)
+            let token = try #require(try await APIToken.find(tokenA, on: app.db))
+            #expect(token.revokedAt == nil)
+
+            // lists of B show nothing of A
+            for operation in app.onramp.operations.all where operation.method == .GET && !operation.path.contains("{") {
+                let response = try await app.testing().sendRequest(.GET, operation.path, headers: tenantB.bearer)
+                #expect(response.status == .ok, "\(operation.id) answered \(response.status.code)")
+                #expect(!response.body.string.contains(tenantA.tenantID.uuidString), "\(operation.id) leaks tenant A")
+                #expect(!response.body.string.contains(tokenA.uuidString), "\(operation.id) leaks tenant A's token")
+                #expect(!response.body.string.contains(tenantA.email), "\(operation.id) leaks tenant A's owner")
+            }
+        }
+    }
+
+    @Test func repositoriesFilterByScope() async throws {
+        try await withOnrampApp { app in
+            let tenantA = try await app.signUp(organization: "A")
+            let tenantB = try await app.signUp(organization: "B")
+            let repository = APITokenRepository(db: app.db)
+            let tokensOfA = try await repository.list(in: TenantScope(tenantID: tenantA.tenantID), ownedBy: nil)
+            let tokensOfB = try await repository.list(in: TenantScope(tenantID: tenantB.tenantID), ownedBy: nil)
+            #expect(tokensOfA.count == 1 && tokensOfB.count == 1)
+            #expect(try await repository.find(try tokensOfA[0].requireID(), in: TenantScope(tenantID: tenantB.tenantID)) == nil)
+            let auditOfB = try await AuditRepository(db: app.db).page(in: TenantScope(tenantID: tenantB.tenantID),
+                                                                       before: nil, limit: 100)
+            #expect(auditOfB.allSatisfy { $0.tenantID == tenantB.tenantID })
+            #expect(auditOfB.count == 3)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# `make bench`: builds the release binary and measures, on this machine:
+#   - cold start: process launch to the first 200 from /readyz, in ms
+#   - idle resident memory (VmRSS) 1 s after readiness, and again after the load run
+#   - wrk -t2 -c64 -d10s --latency on /healthz (wrk is installed from Debian if missing)
+# Server: .build/release/onramp serve on a free loopback port, ONRAMP_ENV=testing, a
+# temp ONRAMP_DATA_DIR. It is stopped, and the temp dir removed, on every exit.
+# Note: wrk and the server share the machine's cores, so req/s is a lower bound.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SERVER_PID=""
+DATA_DIR=""
+LOG=""
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    [[ -n $DATA_DIR ]] && rm -rf "$DATA_DIR"
+    [[ -n $LOG ]] && rm -f "$LOG"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now_ms() { # wall clock in ms, from bash's microsecond clock
+    local t=${EPOCHREALTIME/[.,]/}
+    echo $((t / 1000))
+}
+
+rss_kib() {
+    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+echo "==> swift build -c release"
+swift build -c release
+bin=.build/release/onramp
+[[ -x $bin ]] || { echo "bench: $bin not built" >&2; exit 1; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "==> installing wrk"
+    SUDO=()
+    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1 && SUDO=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -qq update >/dev/null &&
+        DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq wrk >/dev/null ||
+        echo "bench: could not install wrk; skipping the load run" >&2
+fi
+
+port=$(scripts/free-port.sh)
+base="http://127.0.0.1:$port"
+DATA_DIR=$(mktemp -d -t onramp-bench.XXXXXX)
+LOG=$(mktemp -t onramp-bench-log.XXXXXX)
+
+echo "==> starting $bin on $base"
+t0=$(now_ms)
+env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$DATA_DIR" \
+    "$bin" serve --hostname 127.0.0.1 --port "$port" </dev/null >"$LOG" 2>&1 &
+SERVER_PID=$!
+
+deadline=$((SECONDS + 60))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/readyz" 2>/dev/null || true) == 200 ]]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+        echo "bench: the server did not become ready; its log:" >&2
+        cat "$LOG" >&2
+        exit 1
+    fi
+    sleep 0.01
+done
+cold_ms=$(($(now_ms) - t0))
+
+sleep 1
+idle_rss=$(rss_kib "$SERVER_PID")
+
+rps="n/a" p99="n/a" after_rss="n/a"
+if command -v wrk >/dev/null 2>&1; then
+    echo "==> wrk -t2 -c64 -d10s --latency $base/healthz"
+    wrk_out=$(wrk -t2 -c64 -d10s --latency "$base/healthz")
+    printf '%s\n' "$wrk_out"
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$wrk_out")
+    p99=$(awk '$1 == "99%" { print $2 }' <<<"$wrk_out")
+    if grep -q 'Non-2xx' <<<"$wrk_out"; then
+        echo "bench: warning: some /healthz answers were not 2xx (see above)" >&2
+    fi
+    after_rss="$(rss_kib "$SERVER_PID") KiB"
+fi
+
+cat <<REPORT
+
+==> bench results (release build, ONRAMP_ENV=testing, $(nproc) cores)
+  cold start to first 200 from /readyz: ${cold_ms} ms
+  idle RSS 1 s after readiness:         ${idle_rss} KiB ($((idle_rss / 1024)) MiB)
+  /healthz under wrk -t2 -c64 -d10s:    ${rps} req/s, p99 ${p99}
+  RSS after the load run:               ${after_rss}
+REPORT

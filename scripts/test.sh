@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# `make test`: the whole test suite, as CI runs it (bash .ci/run → make test).
+#
+#   1. deps      scripts/test-deps.sh (PostgreSQL 15, Chromium + chromedriver, selenium, pytest)
+#   2. build     swift build --build-tests
+#   3. sqlite    swift test                 (no ONRAMP_TEST_DATABASE_URL: SQLite)
+#   4. postgres  swift test on a private PostgreSQL cluster
+#                (ONRAMP_TEST_DATABASE_URL=postgres://onramp:onramp@127.0.0.1:PORT/onramp_test)
+#   5. e2e       .build/debug/onramp serve on a free port + python3 -m pytest Tests/e2e
+#                (ONRAMP_BASE_URL, ONRAMP_TEST_OUTPUT=test-output/e2e; server log in
+#                test-output/e2e/server.log)
+#
+# Every phase runs even when an earlier test phase failed; only a failed deps or build
+# phase skips the rest. Exits non-zero if any phase failed. Whatever it starts (the
+# PostgreSQL cluster, the server) is stopped, and its temp dirs removed, on every exit,
+# including failures and Ctrl-C.
+#
+# Every swift command runs with the same environment (SwiftPM re-plans the build when
+# the environment changes): nothing is exported here, per-run variables go through
+# `env VAR=… swift test`, and the test runs use --skip-build since phase 2 built them.
+# Functions are reached through traps and run_phase "$fn": not unreachable.
+# shellcheck disable=SC2317
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# The SQLite run must not see a database URL from the caller's shell. Unset before the
+# first swift command, so every swift command sees the same environment.
+unset ONRAMP_TEST_DATABASE_URL
+
+readonly PHASES=(deps build sqlite postgres e2e)
+declare -A RESULT=() DURATION=()
+for p in "${PHASES[@]}"; do RESULT[$p]="not run"; done
+T0=$SECONDS
+
+# State that cleanup() undoes; each is set only while the thing exists.
+PG_DIR=""
+SERVER_PID=""
+SERVER_DATA_DIR=""
+
+header() {
+    printf '\n==> %s\n\n' "$*"
+}
+
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    local pid=$SERVER_PID
+    SERVER_PID=""
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do # up to 10 s for a graceful shutdown
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "test.sh: server $pid ignored SIGTERM; killing it" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+stop_postgres() {
+    [[ -n $PG_DIR ]] || return 0
+    local dir=$PG_DIR
+    PG_DIR=""
+    scripts/pg-stop.sh "$dir"
+}
+
+summary() {
+    local total=$((SECONDS - T0))
+    printf '\n==> summary\n\n'
+    for p in "${PHASES[@]}"; do
+        if [[ -n ${DURATION[$p]:-} ]]; then
+            printf '  %-9s %-8s %4ss\n' "$p" "${RESULT[$p]}" "${DURATION[$p]}"
+        else
+            printf '  %-9s %s\n' "$p" "${RESULT[$p]}"
+        fi
+    done
+    printf '  total wall time: %dm%02ds\n' $((total / 60)) $((total % 60))
+}
+
+cleanup() {
+    local rc=$? p
+    trap - EXIT INT TERM
+    for p in "${PHASES[@]}"; do
+        [[ ${RESULT[$p]} == running ]] && RESULT[$p]="interrupted"
+    done
+    stop_server
+    if [[ -n $SERVER_DATA_DIR ]]; then
+        rm -rf "$SERVER_DATA_DIR"
+        SERVER_DATA_DIR=""
+    fi
+    stop_postgres || true
+    summary
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo; echo "test.sh: interrupted" >&2; exit 130' INT
+trap 'echo "test.sh: terminated" >&2; exit 143' TERM
+
+# run_phase NAME FUNCTION: runs FUNCTION and records ok/failed and its duration.
+# Phase functions run in an `if`, where `set -e` does not apply: they check every
+# command themselves (`|| return 1`).
+run_phase() {
+    local name=$1 fn=$2 t=$SECONDS
+    RESULT[$name]="running"
+    if "$fn"; then
+        RESULT[$name]=ok
+    else
+        RESULT[$name]=failed
+    fi
+    DURATION[$name]=$((SECONDS - t))
+    [[ ${RESULT[$name]} == ok ]]
+}
+
+phase_deps() {
+    header "[1/5] deps: scripts/test-deps.sh"
+    scripts/test-deps.sh
+}
+
+phase_build() {
+    header "[2/5] build: swift build --build-tests"
+    swift build --build-tests
+}
+
+phase_sqlite() {
+    header "[3/5] sqlite: swift test (SQLite)"
+    swift test --skip-build
+}
+
+phase_postgres() {
+    header "[4/5] postgres: swift test on PostgreSQL 15"
+    local port url rc=0
+    PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
+    port=$(scripts/free-port.sh) || return 1
+    echo "starting PostgreSQL on 127.0.0.1:$port (cluster in $PG_DIR)"
+    scripts/pg-start.sh "$PG_DIR" "$port" || { stop_postgres; return 1; }
+    url="postgres://onramp:onramp@127.0.0.1:$port/onramp_test"
+    env ONRAMP_TEST_DATABASE_URL="$url" swift test --skip-build || rc=$?
+    stop_postgres || rc=1
+    return "$rc"
+}
+
+# wait_ready URL PID TIMEOUT_S: until URL answers 200; fails if PID exits or time runs out.
+wait_ready() {
+    local url=$1 pid=$2 deadline=$((SECONDS + $3)) code
+    while :; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null || true)
+        [[ $code == 200 ]] && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "test.sh: the server exited before $url answered 200" >&2
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            echo "test.sh: $url did not answer 200 within $3 s (last status: ${code:-none})" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+phase_e2e() {
+    header "[5/5] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
+    local port base out=test-output/e2e log rc=0
+    [[ -x .build/debug/onramp ]] || { echo "test.sh: .build/debug/onramp not built" >&2; return 1; }
+    rm -rf "$out" && mkdir -p "$out" || return 1
+    log=$out/server.log
+    SERVER_DATA_DIR=$(mktemp -d -t onramp-e2e.XXXXXX) || return 1
+    port=$(scripts/free-port.sh) || return 1
+    base="http://127.0.0.1:$port"
+    echo "starting onramp on $base (data in $SERVER_DATA_DIR, log in $log)"
+    # `env` execs the server, so $! is the server's own PID. DATABASE_URL is dropped so
+    # a developer's setting cannot point the test server at a real database.
+    env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
+        .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
+        </dev/null >"$log" 2>&1 &
+    SERVER_PID=$!
+    if ! wait_ready "$base/readyz" "$SERVER_PID" 60; then
+        echo "---- server log ($log) ----" >&2
+        cat "$log" >&2
+        echo "---- end of server log ----" >&2
+        stop_server
+        return 1
+    fi
+    echo "server ready (pid $SERVER_PID)"
+    env ONRAMP_BASE_URL="$base" ONRAMP_TEST_OUTPUT="$out" \
+        python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e || rc=$?
+    stop_server
+    if ((rc != 0)); then
+        echo "---- last 40 lines of the server log ($log) ----" >&2
+        tail -n 40 "$log" >&2
+        echo "---- screenshots: $out ----" >&2
+    fi
+    rm -rf "$SERVER_DATA_DIR"
+    SERVER_DATA_DIR=""
+    return "$rc"
+}
+
+failed=0
+if run_phase deps phase_deps && run_phase build phase_build; then
+    run_phase sqlite phase_sqlite || failed=1
+    run_phase postgres phase_postgres || failed=1
+    run_phase e2e phase_e2e || failed=1
+else
+    failed=1
+    for p in sqlite postgres e2e; do RESULT[$p]="skipped"; done
+fi
+exit "$failed"
