@@ -9,6 +9,7 @@ func routes(_ app: Application, pages: PageRenderer) {
     AuthController().register(on: app.routes, registry: registry)
     APITokenController().register(on: app.routes, registry: registry)
     AuditController().register(on: app.routes, registry: registry)
+    OperatorController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

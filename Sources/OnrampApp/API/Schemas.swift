@@ -63,6 +63,13 @@ enum Schemas {
             "request_id": Schema.string(nullable: true), "occurred_at": dateTime,
             "previous_hash": Schema.string(), "hash": Schema.string(),
         ], required: ["id", "sequence", "actor", "action", "target", "changes", "occurred_at", "previous_hash", "hash"]),
+        "TenantSummaryPage": Schema.object([
+            "items": Schema.array(Schema.object([
+                "id": uuid, "name": Schema.string(), "slug": Schema.string(),
+                "status": Schema.string(enumeration: ["active", "suspended"]),
+                "members": Schema.integer(minimum: 0), "created_at": nullableDateTime,
+            ], required: ["id", "name", "slug", "status", "members"])),
+        ], required: ["items"]),
         "AuditEventPage": Schema.object([
             "items": Schema.array(ref("AuditEvent")),
             "next_before": ["type": ["integer", "null"], "description": "Pass as `before` for the next page; null at the end."],
