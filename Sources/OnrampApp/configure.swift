@@ -69,6 +69,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     let pages = try await PageRenderer.load()
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(MetricsMiddleware(metrics: app.onramp.metrics))
     app.middleware.use(ProblemMiddleware(pages: pages))
     app.middleware.use(FileMiddleware(publicDirectory: AppResources.path("Public"), defaultFile: nil))

@@ -112,3 +112,17 @@ struct OperationsEndpointTests {
         }
     }
 }
+
+@Suite("Browser protections")
+struct SecurityHeaderTests {
+    @Test func everyResponseCarriesSecurityHeaders() async throws {
+        try await withOnrampApp { app in
+            for path in ["/signup", "/api/v1/me", "/nope"] {
+                let response = try await app.testing().sendRequest(.GET, path)
+                #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
+                #expect(response.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
+                #expect(response.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            }
+        }
+    }
+}

@@ -9,7 +9,11 @@ struct AccountService {
 
     struct SignedUp {
         let tenantID: UUID
+        let tenantName: String
+        let tenantSlug: String
         let userID: UUID
+        let email: String
+        let name: String
         let apiToken: APITokenSecret
         let sessionSecret: String
     }
@@ -56,7 +60,8 @@ struct AccountService {
                                           change: .init(after: ["name": token.name, "prefix": token.displayPrefix]),
                                           requestID: requestID)
                 let session = try await WebSessions.start(userID: userID, tenantID: tenantID, on: db)
-                return SignedUp(tenantID: tenantID, userID: userID, apiToken: secret, sessionSecret: session)
+                return SignedUp(tenantID: tenantID, tenantName: valid.organizationName, tenantSlug: slug, userID: userID,
+                                email: valid.email.value, name: valid.name, apiToken: secret, sessionSecret: session)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two sign-ups with one email raced; the unique index decided.

@@ -87,11 +87,10 @@ struct AuthController {
         let body = try req.decodeJSON(SignupRequest.self)
         let result = try await AccountService(request: req).signup(
             SignupForm(organizationName: body.organizationName, name: body.name, email: body.email, password: body.password))
-        let principal = try await AuthenticationMiddleware.principal(forToken: result.apiToken.value, using: req.writer)
         let csrf = SecretDigest.randomToken()
         let payload = SignupResponse(
-            user: .init(id: result.userID, email: principal.email, name: principal.name, isOperator: false),
-            tenant: try await Self.tenantInfo(principal, on: req.db)!,
+            user: .init(id: result.userID, email: result.email, name: result.name, isOperator: false),
+            tenant: .init(id: result.tenantID, name: result.tenantName, slug: result.tenantSlug),
             role: .owner, apiToken: result.apiToken.value, csrfToken: csrf)
         let response = try await payload.encodeResponse(status: .created, for: req)
         WebSessions.attach(secret: result.sessionSecret, csrf: csrf, to: response, secure: req.onramp.settings.servesTLS)

@@ -57,7 +57,7 @@ final class OnrampMetrics: Sendable {
     }
 }
 
-/// Measures every request for `/metrics`.
+/// Measures every request for `/metrics` and writes one access-log line for it.
 struct MetricsMiddleware: AsyncMiddleware {
     let metrics: OnrampMetrics
 
@@ -66,8 +66,15 @@ struct MetricsMiddleware: AsyncMiddleware {
         let start = clock.now
         let response = try await next.respond(to: request)
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let duration = clock.now - start
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code,
-                              duration: clock.now - start)
+                              duration: duration)
+        request.logger.info("request handled", metadata: [
+            "http.method": .string(request.method.rawValue), "http.route": .string(route),
+            "http.status": .stringConvertible(response.status.code),
+            "duration.ms": .stringConvertible(Int(duration.components.seconds * 1000)
+                + Int(duration.components.attoseconds / 1_000_000_000_000_000)),
+        ])
         return response
     }
 }

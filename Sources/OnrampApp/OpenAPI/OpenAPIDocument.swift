@@ -102,7 +102,7 @@ enum OpenAPIDocument {
         "status": Schema.integer("HTTP status code."),
         "detail": Schema.string("What went wrong in this occurrence, for a person."),
         "instance": Schema.string("The request path."),
-        "requestId": Schema.string("The request id, as in `X-Request-ID`."),
+        "request_id": Schema.string("The request id, as in `X-Request-ID`."),
         "errors": Schema.array(Schema.ref("FieldError")),
-    ], required: ["type", "title", "status", "detail", "requestId"])
+    ], required: ["type", "title", "status", "detail", "request_id"])
 }
