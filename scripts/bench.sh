@@ -3,7 +3,8 @@
 #   - cold start: process launch to the first 200 from /readyz, in ms
 #   - idle resident memory (VmRSS) 1 s after readiness, and again after the load run
 #   - wrk -t2 -c64 -d10s --latency on /healthz (wrk is installed from Debian if missing)
-# Server: .build/release/onramp serve on a free loopback port, ONRAMP_ENV=testing, a
+# Server: .build/release/onramp serve on a free loopback port, ONRAMP_ENV=development
+# (production bcrypt cost), LOG_LEVEL=warning (no access log line per request), a
 # temp ONRAMP_DATA_DIR. It is stopped, and the temp dir removed, on every exit.
 # Note: wrk and the server share the machine's cores, so req/s is a lower bound.
 set -euo pipefail
@@ -64,7 +65,7 @@ LOG=$(mktemp -t onramp-bench-log.XXXXXX)
 
 echo "==> starting $bin on $base"
 t0=$(now_ms)
-env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$DATA_DIR" \
+env -u DATABASE_URL ONRAMP_ENV=development LOG_LEVEL=warning ONRAMP_DATA_DIR="$DATA_DIR" \
     "$bin" serve --hostname 127.0.0.1 --port "$port" </dev/null >"$LOG" 2>&1 &
 SERVER_PID=$!
 
@@ -97,7 +98,7 @@ fi
 
 cat <<REPORT
 
-==> bench results (release build, ONRAMP_ENV=testing, $(nproc) cores)
+==> bench results (release build, ONRAMP_ENV=development, LOG_LEVEL=warning, $(nproc) cores)
   cold start to first 200 from /readyz: ${cold_ms} ms
   idle RSS 1 s after readiness:         ${idle_rss} KiB ($((idle_rss / 1024)) MiB)
   /healthz under wrk -t2 -c64 -d10s:    ${rps} req/s, p99 ${p99}

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import OnrampDomain
 import Vapor
 
@@ -10,14 +11,13 @@ final class OnrampServices: Sendable {
     let operations: APIOperationRegistry
     let loginLimiter: AuthRateLimiter
     let signupLimiter: AuthRateLimiter
-    /// A bcrypt hash checked when a log-in names an unknown email, so both paths cost the same.
-    let decoyPasswordHash: String
+    private let decoyHash = NIOLockedValueBox<String?>(nil)
     /// Most database connections this process may open (reported in `/metrics`).
     let databasePoolSize: Int
     /// Queues SQLite writers in this process; nil on PostgreSQL.
     let sqliteWrites: WriteSerializer?
 
-    init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits, decoyPasswordHash: String,
+    init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits,
          databasePoolSize: Int, serializesWrites: Bool) {
         sqliteWrites = serializesWrites ? WriteSerializer() : nil
         self.databasePoolSize = databasePoolSize
@@ -27,7 +27,6 @@ final class OnrampServices: Sendable {
         operations = APIOperationRegistry()
         loginLimiter = AuthRateLimiter(rules: rateLimits.login)
         signupLimiter = AuthRateLimiter(rules: rateLimits.signup)
-        self.decoyPasswordHash = decoyPasswordHash
     }
 }
 
@@ -43,6 +42,21 @@ public struct RateLimits: Sendable {
         let rules = AuthRateLimiter.Rules(perIP: .init(limit: perIP, window: window),
                                           perEmail: .init(limit: perEmail, window: window))
         return RateLimits(login: rules, signup: rules)
+    }
+}
+
+extension OnrampServices {
+    /// A bcrypt hash (at the configured cost) checked when a log-in names an unknown email,
+    /// so both paths cost the same. Made on first use to keep start-up fast.
+    var decoyPasswordHash: String {
+        get throws {
+            try decoyHash.withLockedValue { cached in
+                if let cached { return cached }
+                let hash = try Bcrypt.hash("onramp-decoy-password", cost: settings.bcryptCost)
+                cached = hash
+                return hash
+            }
+        }
     }
 }
 

@@ -53,10 +53,9 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     }
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    let decoy = try Bcrypt.hash("onramp-decoy-password", cost: settings.bcryptCost)
 
     app.onramp = OnrampServices(settings: settings, secretBox: secretBox, rateLimits: options.rateLimits,
-                                decoyPasswordHash: decoy, databasePoolSize: poolSize,
+                                databasePoolSize: poolSize,
                                 serializesWrites: settings.database.isSQLite)
 
     configureJSON()

@@ -75,7 +75,7 @@ struct AccountService {
         let refused = Problem(.unauthenticated, "The email or password is incorrect.")
         let user = try await User.query(on: request.db).filter(\.$email == credentials.email.value).first()
         // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
-        let hash = user?.passwordHash ?? request.onramp.decoyPasswordHash
+        let hash = try user?.passwordHash ?? request.onramp.decoyPasswordHash
         guard try await request.password.async.verify(credentials.password, created: hash), let user else {
             throw refused
         }
