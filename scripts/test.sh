@@ -9,6 +9,7 @@
 #   5. e2e       .build/debug/onramp serve on a free port + python3 -m pytest Tests/e2e
 #                (ONRAMP_BASE_URL, ONRAMP_TEST_OUTPUT=test-output/e2e; server log in
 #                test-output/e2e/server.log)
+#   6. fuzz      schemathesis against the served /openapi.json (test-output/fuzz)
 #
 # Every phase runs even when an earlier test phase failed; only a failed deps or build
 # phase skips the rest. Exits non-zero if any phase failed. Whatever it starts (the
@@ -28,7 +29,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # first swift command, so every swift command sees the same environment.
 unset ONRAMP_TEST_DATABASE_URL
 
-readonly PHASES=(deps build sqlite postgres e2e)
+readonly PHASES=(deps build sqlite postgres e2e fuzz)
 declare -A RESULT=() DURATION=()
 for p in "${PHASES[@]}"; do RESULT[$p]="not run"; done
 T0=$SECONDS
@@ -37,6 +38,8 @@ T0=$SECONDS
 PG_DIR=""
 SERVER_PID=""
 SERVER_DATA_DIR=""
+BASE=""
+OUT=""
 
 header() {
     printf '\n==> %s\n\n' "$*"
@@ -115,22 +118,22 @@ run_phase() {
 }
 
 phase_deps() {
-    header "[1/5] deps: scripts/test-deps.sh"
+    header "[1/6] deps: scripts/test-deps.sh"
     scripts/test-deps.sh
 }
 
 phase_build() {
-    header "[2/5] build: swift build --build-tests"
+    header "[2/6] build: swift build --build-tests"
     swift build --build-tests
 }
 
 phase_sqlite() {
-    header "[3/5] sqlite: swift test (SQLite)"
+    header "[3/6] sqlite: swift test (SQLite)"
     swift test --skip-build
 }
 
 phase_postgres() {
-    header "[4/5] postgres: swift test on PostgreSQL 15"
+    header "[4/6] postgres: swift test on PostgreSQL 15"
     local port url rc=0
     PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
     port=$(scripts/free-port.sh) || return 1
@@ -160,23 +163,25 @@ wait_ready() {
     done
 }
 
-phase_e2e() {
-    header "[5/5] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
-    local port base out=test-output/e2e log rc=0
+# start_server NAME: starts .build/debug/onramp on a free port with a fresh data dir;
+# sets SERVER_PID, SERVER_DATA_DIR and BASE; its log is test-output/NAME/server.log.
+start_server() {
+    local name=$1 port log
     [[ -x .build/debug/onramp ]] || { echo "test.sh: .build/debug/onramp not built" >&2; return 1; }
-    rm -rf "$out" && mkdir -p "$out" || return 1
-    log=$out/server.log
-    SERVER_DATA_DIR=$(mktemp -d -t onramp-e2e.XXXXXX) || return 1
+    OUT=test-output/$name
+    rm -rf "$OUT" && mkdir -p "$OUT" || return 1
+    log=$OUT/server.log
+    SERVER_DATA_DIR=$(mktemp -d -t "onramp-$name.XXXXXX") || return 1
     port=$(scripts/free-port.sh) || return 1
-    base="http://127.0.0.1:$port"
-    echo "starting onramp on $base (data in $SERVER_DATA_DIR, log in $log)"
+    BASE="http://127.0.0.1:$port"
+    echo "starting onramp on $BASE (data in $SERVER_DATA_DIR, log in $log)"
     # `env` execs the server, so $! is the server's own PID. DATABASE_URL is dropped so
     # a developer's setting cannot point the test server at a real database.
     env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
         .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
         </dev/null >"$log" 2>&1 &
     SERVER_PID=$!
-    if ! wait_ready "$base/readyz" "$SERVER_PID" 60; then
+    if ! wait_ready "$BASE/readyz" "$SERVER_PID" 60; then
         echo "---- server log ($log) ----" >&2
         cat "$log" >&2
         echo "---- end of server log ----" >&2
@@ -184,17 +189,45 @@ phase_e2e() {
         return 1
     fi
     echo "server ready (pid $SERVER_PID)"
-    env ONRAMP_BASE_URL="$base" ONRAMP_TEST_OUTPUT="$out" \
-        python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e || rc=$?
+}
+
+# finish_server RC: stops the server, shows its log tail when RC is non-zero, returns RC.
+finish_server() {
+    local rc=$1
     stop_server
     if ((rc != 0)); then
-        echo "---- last 40 lines of the server log ($log) ----" >&2
-        tail -n 40 "$log" >&2
-        echo "---- screenshots: $out ----" >&2
+        echo "---- last 40 lines of the server log ($OUT/server.log) ----" >&2
+        tail -n 40 "$OUT/server.log" >&2
     fi
     rm -rf "$SERVER_DATA_DIR"
     SERVER_DATA_DIR=""
     return "$rc"
+}
+
+phase_e2e() {
+    header "[5/6] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
+    local rc=0
+    start_server e2e || return 1
+    env ONRAMP_BASE_URL="$BASE" ONRAMP_TEST_OUTPUT="$OUT" \
+        python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e || rc=$?
+    ((rc == 0)) || echo "---- screenshots: $OUT ----" >&2
+    finish_server "$rc"
+}
+
+# Property-based API fuzzing: schemathesis generates requests from /openapi.json and
+# checks every response against the document (status codes, schemas, headers, problem
+# details), with a signed-up tenant's API token.
+phase_fuzz() {
+    header "[6/6] fuzz: schemathesis against /openapi.json"
+    local rc=0 token
+    start_server fuzz || return 1
+    token=$(curl -sf -X POST "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
+        -d '{"organization_name":"Fuzz Co","name":"Fuzz","email":"fuzz@example.com","password":"violet tractor marmalade 77"}' |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"])') || { finish_server 1; return 1; }
+    python3 -m schemathesis.cli run "$BASE/openapi.json" \
+        -H "Authorization: Bearer $token" --checks all --max-examples 40 \
+        --seed 20261121 --report junit --report-dir "$OUT" || rc=$?
+    finish_server "$rc"
 }
 
 failed=0
@@ -202,8 +235,9 @@ if run_phase deps phase_deps && run_phase build phase_build; then
     run_phase sqlite phase_sqlite || failed=1
     run_phase postgres phase_postgres || failed=1
     run_phase e2e phase_e2e || failed=1
+    run_phase fuzz phase_fuzz || failed=1
 else
     failed=1
-    for p in sqlite postgres e2e; do RESULT[$p]="skipped"; done
+    for p in sqlite postgres e2e fuzz; do RESULT[$p]="skipped"; done
 fi
 exit "$failed"

@@ -71,13 +71,12 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(MetricsMiddleware(metrics: app.onramp.metrics))
     app.middleware.use(ProblemMiddleware(pages: pages))
-    app.middleware.use(FileMiddleware(publicDirectory: AppResources.path("Public"), defaultFile: nil))
     app.middleware.use(AuthenticationMiddleware())
 
     app.asyncCommands.use(CreateOperatorCommand(), as: "create-operator")
     app.asyncCommands.use(AuditCommandGroup(), as: "audit")
 
-    routes(app, pages: pages)
+    routes(app, pages: pages, assets: try StaticAssets.load())
 }
 
 /// snake_case JSON on the wire, ISO 8601 dates.

@@ -2,7 +2,7 @@ import Foundation
 import Vapor
 
 /// Registers every route. API routes go through `register(_:in:use:)` so they are documented.
-func routes(_ app: Application, pages: PageRenderer) {
+func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     HealthController().register(on: app.routes)
 
     let registry = app.onramp.operations
@@ -21,4 +21,5 @@ func routes(_ app: Application, pages: PageRenderer) {
     }
 
     WebController(pages: pages).register(on: app.routes)
+    assets.register(on: app.routes)
 }

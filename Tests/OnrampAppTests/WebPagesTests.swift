@@ -108,9 +108,15 @@ struct WebPagesTests {
 
     @Test func stylesheetIsServedSmall() async throws {
         try await withOnrampApp { app in
-            let css = try await app.testing().sendRequest(.GET, "/styles.css")
+            let css = try await app.testing().sendRequest(.GET, "/static/styles.css")
             #expect(css.status == .ok)
+            #expect(css.headers.contentType == .css)
             #expect(css.body.readableBytes < 100_000)
+            let etag = try #require(css.headers.first(name: .eTag))
+            let cached = try await app.testing().sendRequest(.GET, "/static/styles.css", headers: ["If-None-Match": etag])
+            #expect(cached.status == .notModified)
+            let missing = try await app.testing().sendRequest(.GET, "/static/nope.css")
+            try missing.expectProblem(.notFound)
         }
     }
 }

@@ -30,6 +30,7 @@ struct EmailAddressTests {
         "!#$%&'*+/=?^_`{|}~-@example.com",
         "jörg@bücher.de",
         "1234@123.example.com",
+        "ivan@example.xn--p1ai",
     ])
     func acceptsPlausible(_ raw: String) throws {
         let address = try #require(EmailAddress(raw))
@@ -40,7 +41,7 @@ struct EmailAddressTests {
         "", "   ", "plain", "@example.com", "ada@", "ada@@example.com", "ada@b@example.com",
         "ada lovelace@example.com", ".ada@example.com", "ada.@example.com", "ada..l@example.com",
         "ada(x)@example.com", "ada\"x@example.com", "ada,x@example.com", "ada@example",
-        "ada@example.c", "ada@example.c0m", "ada@example.123", "ada@-example.com", "ada@example-.com",
+        "ada@example.c", "ada@example.123", "ada@-example.com", "ada@example-.com",
         "ada@exa_mple.com", "ada@example..com", "ada@.example.com", "ada@example.com.",
         "ada@exa mple.com", "ada@[127.0.0.1]", "ada@example.com\u{0}",
     ])

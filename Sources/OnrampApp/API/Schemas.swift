@@ -11,14 +11,14 @@ enum Schemas {
 
     static let all: [String: JSONValue] = [
         "SignupRequest": Schema.object([
-            "organization_name": Schema.string("The company's name.", maxLength: 120),
-            "name": Schema.string("Your name.", maxLength: 120),
+            "organization_name": Schema.text("The company's name.", maxLength: 120),
+            "name": Schema.text("Your name.", maxLength: 120),
             "email": Schema.string("Your work email; unique across Onramp.", format: "email", maxLength: 254),
             "password": Schema.string("At least 12 characters, not a common password.", minLength: 12, maxLength: 72),
         ], required: ["organization_name", "name", "email", "password"]),
         "LoginRequest": Schema.object([
             "email": Schema.string(format: "email", maxLength: 254),
-            "password": Schema.string(maxLength: 1024),
+            "password": Schema.string(minLength: 1, maxLength: 1024),
         ], required: ["email", "password"]),
         "User": Schema.object([
             "id": uuid, "email": Schema.string(format: "email"), "name": Schema.string(),
@@ -44,8 +44,9 @@ enum Schemas {
             "csrf_token": Schema.string("Send as `X-CSRF-Token` on unsafe requests made with the session cookie."),
         ], required: ["current", "csrf_token"]),
         "CreateApiTokenRequest": Schema.object([
-            "name": Schema.string("What the token is for.", maxLength: 100),
-            "expires_in_days": Schema.integer("Days until it stops working; omit for no expiry.", minimum: 1, maximum: 3650),
+            "name": Schema.text("What the token is for.", maxLength: 100),
+            "expires_in_days": ["type": ["integer", "null"], "minimum": 1, "maximum": 3650,
+                                "description": "Days until it stops working; omit or null for no expiry."],
         ], required: ["name"]),
         "ApiToken": Schema.object([
             "id": uuid, "name": Schema.string(), "prefix": Schema.string("The first characters, to tell tokens apart."),

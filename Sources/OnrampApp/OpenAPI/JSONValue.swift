@@ -44,8 +44,10 @@ enum Schema {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
     static func string(_ description: String? = nil, format: String? = nil, minLength: Int? = nil,
-                       maxLength: Int? = nil, enumeration: [String]? = nil, nullable: Bool = false) -> JSONValue {
+                       maxLength: Int? = nil, pattern: String? = nil, enumeration: [String]? = nil,
+                       nullable: Bool = false) -> JSONValue {
         var members: [String: JSONValue] = ["type": nullable ? ["string", "null"] : "string"]
+        if let pattern { members["pattern"] = .string(pattern) }
         if let description { members["description"] = .string(description) }
         if let format { members["format"] = .string(format) }
         if let minLength { members["minLength"] = .int(minLength) }
@@ -63,6 +65,11 @@ enum Schema {
     }
 
     static let boolean: JSONValue = ["type": "boolean"]
+
+    /// Required text: at least one character that is not white space, without control characters.
+    static func text(_ description: String, maxLength: Int) -> JSONValue {
+        string(description, minLength: 1, maxLength: maxLength, pattern: #"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#)
+    }
 
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 

@@ -77,6 +77,7 @@ enum OpenAPIDocument {
         }
         var statuses = Set(operation.problems + [400, 500])
         if operation.requestBody != nil { statuses.formUnion([413, 415, 422]) }
+        if operation.parameters.contains(where: { $0.location == .query }) { statuses.insert(422) }
         if operation.security == .signedIn { statuses.formUnion([401, 403]) }
         if operation.path.contains("{") { statuses.insert(404) }
         for status in statuses.sorted() {

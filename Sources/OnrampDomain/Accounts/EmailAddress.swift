@@ -23,7 +23,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// A deliberately practical check (what mail providers accept), not the full RFC 5322 grammar:
     /// one `@`, a non-empty local part of at most 64 octets without spaces, and a domain of
-    /// dot-separated labels made of letters, digits and hyphens with a top-level label of 2+ letters.
+    /// dot-separated labels made of letters, digits and hyphens with a top-level label of 2+
+    /// characters that is not all digits.
     static func isPlausible(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
@@ -42,7 +43,9 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
                   label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
             else { return false }
         }
-        guard let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter) else { return false }
+        // Top-level labels have two or more characters and are never all digits; IDN ones are
+        // punycode (`xn--p1ai`), so digits and hyphens may appear.
+        guard let top = labels.last, top.count >= 2, top.contains(where: \.isLetter) else { return false }
         return true
     }
 }
