@@ -95,9 +95,29 @@ private func configureJSON() {
 /// Brings the schema up to date before the application serves or runs a command.
 struct SchemaUpdater: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
+        try await Self.update(app)
+    }
+
+    /// Runs pending migrations. On PostgreSQL, processes starting together take turns
+    /// under an advisory lock, so each migration runs exactly once.
+    static func update(_ app: Application) async throws {
         if app.db.isSQLite {
             try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+            try await app.autoMigrate()
+            return
         }
-        try await app.autoMigrate()
+        try await app.db.withConnection { connection in
+            try await connection.sql.raw("SELECT pg_advisory_lock(\(literal: migrationLockKey))").run()
+            do {
+                try await app.autoMigrate()
+            } catch {
+                try? await connection.sql.raw("SELECT pg_advisory_unlock(\(literal: migrationLockKey))").run()
+                throw error
+            }
+            try await connection.sql.raw("SELECT pg_advisory_unlock(\(literal: migrationLockKey))").run()
+        }
     }
+
+    /// An arbitrary constant naming Onramp's migration lock among PostgreSQL advisory locks.
+    static let migrationLockKey = 7_406_153_001
 }

@@ -95,3 +95,35 @@ struct OperatorTests {
         }
     }
 }
+
+@Suite("Schema updates")
+struct SchemaUpdateTests {
+    /// Several server processes starting at once on one PostgreSQL database must not run a
+    /// migration twice; the advisory lock makes them take turns.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, "needs ONRAMP_TEST_DATABASE_URL"))
+    func concurrentStartsMigrateOnce() async throws {
+        let url = try #require(TestDatabase.postgresURL)
+        let schema = "m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        var apps: [Application] = []
+        for _ in 0..<3 {
+            let app = try await Application.make(.testing)
+            app.logger.logLevel = .error
+            try await configure(app, options: ConfigureOptions(
+                environment: ["ONRAMP_ENV": "testing", "DATABASE_URL": url], postgresSearchPath: [schema]))
+            apps.append(app)
+        }
+        do {
+            try await apps[0].db.sql.raw("CREATE SCHEMA \(ident: schema)").run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for app in apps { group.addTask { try await SchemaUpdater.update(app) } }
+                try await group.waitForAll()
+            }
+            let rows = try await apps[0].db.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()
+            #expect(try rows?.decode(column: "n", as: Int.self) == 7)
+        } catch {
+            Issue.record(error)
+        }
+        try? await apps[0].db.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+        for app in apps { try? await app.asyncShutdown() }
+    }
+}

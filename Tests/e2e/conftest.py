@@ -22,7 +22,11 @@ import pytest
 os.environ["SE_OFFLINE"] = "true"
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -125,6 +129,20 @@ def new_account():
 # ---------------------------------------------------------------------------
 
 
+def _replaced(element):
+    """Like EC.staleness_of, but also accepts Chromium's "Node with given id does not belong
+    to the document", which it reports instead of a stale element while a page is replaced."""
+
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+
+    return check
+
+
 @dataclass
 class Account:
     organization_name: str
@@ -198,7 +216,7 @@ class App:
             button.click()
         else:
             self.driver.execute_script("arguments[0].submit();", form)
-        self.until(EC.staleness_of(form), "the next page after submitting the form")
+        self.until(_replaced(form), "the next page after submitting the form")
 
     def assert_csrf_field(self, form: WebElement) -> None:
         csrf = form.find_element(By.NAME, "_csrf")

@@ -54,7 +54,11 @@ struct AuditController {
         }
         var before: Int?
         if let raw = query.before {
-            if let value = Int(raw), value >= 1 { before = value } else {
+            if let value = Int(raw), value >= 1 {
+                before = value
+            } else if !raw.isEmpty, raw.allSatisfy(\.isASCII), raw.allSatisfy(\.isNumber), raw.first != "0" {
+                before = Int.max // beyond any sequence: from the newest event
+            } else {
                 errors.add("before", "Before must be a whole number of at least 1.", code: "out_of_range")
             }
         }
