@@ -59,6 +59,7 @@ struct AccountService {
                                           action: "api_token.created", target: "api_token:\(try token.requireID())",
                                           change: .init(after: ["name": token.name, "prefix": token.displayPrefix]),
                                           requestID: requestID)
+                try await OnboardingRepository(db: db).create(in: TenantScope(tenantID: tenantID))
                 let session = try await WebSessions.start(userID: userID, tenantID: tenantID, on: db)
                 return SignedUp(tenantID: tenantID, tenantName: valid.organizationName, tenantSlug: slug, userID: userID,
                                 email: valid.email.value, name: valid.name, apiToken: secret, sessionSecret: session)

@@ -71,6 +71,37 @@ enum Schemas {
                 "members": Schema.integer(minimum: 0), "created_at": nullableDateTime,
             ], required: ["id", "name", "slug", "status", "members"])),
         ], required: ["items"]),
+        "OnboardingStep": Schema.object([
+            "id": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "title": Schema.string(), "state": Schema.string(enumeration: StepState.allCases.map(\.rawValue)),
+            "required": Schema.boolean, "prerequisites": Schema.array(Schema.string()),
+            "config": ["type": "object", "description": "The step's configuration as saved so far."],
+            "warnings": Schema.array(ref("FieldError")),
+            "started_at": nullableDateTime, "completed_at": nullableDateTime, "seconds_spent": Schema.integer(minimum: 0),
+        ], required: ["id", "title", "state", "required", "prerequisites", "config", "warnings", "seconds_spent"]),
+        "OnboardingSession": Schema.object([
+            "state": Schema.string(enumeration: SessionState.allCases.map(\.rawValue)),
+            "version": Schema.integer(minimum: 1), "progress": Schema.integer(minimum: 0, maximum: 100),
+            "current_step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "started_at": dateTime, "paused_at": nullableDateTime, "completed_at": nullableDateTime,
+            "steps": Schema.array(ref("OnboardingStep")),
+            "next_steps": ["type": ["array", "null"], "items": ["type": "string"],
+                           "description": "After completion: what to do next."],
+        ], required: ["state", "version", "progress", "current_step", "started_at", "steps"]),
+        "UpdateOnboardingStepRequest": Schema.object([
+            "config": ["type": "object", "description": "Fields to save; null removes a field. Unmentioned fields are kept."],
+            "complete": ["type": ["boolean", "null"], "description": "Validate the whole step and complete it."],
+            "version": ["type": ["integer", "null"], "description": "The session version this change is based on."],
+        ]),
+        "VersionRequest": Schema.object([
+            "version": ["type": ["integer", "null"], "description": "The session version this change is based on."],
+        ]),
+        "OnboardingChecklist": Schema.object([
+            "ready": Schema.boolean,
+            "items": Schema.array(Schema.object([
+                "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
+            ], required: ["id", "title", "step", "met"])),
+        ], required: ["ready", "items"]),
         "AuditEventPage": Schema.object([
             "items": Schema.array(ref("AuditEvent")),
             "next_before": ["type": ["integer", "null"], "description": "Pass as `before` for the next page; null at the end."],

@@ -7,6 +7,8 @@ public struct Problem: Error, Sendable {
     public var detail: String
     public var errors: [FieldError]
     public var headers: HTTPHeaders
+    /// The resource's current state, sent with conflicts so a client can merge and retry.
+    var current: JSONValue?
 
     public init(_ type: ProblemType, _ detail: String, errors: [FieldError] = [], headers: HTTPHeaders = [:]) {
         self.type = type
@@ -44,6 +46,7 @@ struct ProblemBody: Content {
     let instance: String
     let requestId: String
     let errors: [FieldError]?
+    let current: JSONValue?
 }
 
 extension HTTPMediaType {

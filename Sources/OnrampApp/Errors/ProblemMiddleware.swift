@@ -34,7 +34,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         let body = ProblemBody(
             type: problem.type.uri, title: problem.type.title, status: Int(problem.status.code),
             detail: problem.detail, instance: request.url.path, requestId: request.requestID,
-            errors: problem.errors.isEmpty ? nil : problem.errors
+            errors: problem.errors.isEmpty ? nil : problem.errors, current: problem.current
         )
         let response = Response(status: problem.status)
         for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }

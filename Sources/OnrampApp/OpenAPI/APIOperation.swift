@@ -18,6 +18,9 @@ struct APIOperation: Sendable {
         let description: String
         let schema: JSONValue
         var required: Bool = false
+        /// Whether a path parameter names a tenant's resource (probed across tenants in tests)
+        /// rather than a fixed name such as an onboarding step id.
+        var identifiesTenantResource: Bool = true
     }
 
     enum Security: Sendable {

@@ -105,5 +105,6 @@ enum OpenAPIDocument {
         "instance": Schema.string("The request path."),
         "request_id": Schema.string("The request id, as in `X-Request-ID`."),
         "errors": Schema.array(Schema.ref("FieldError")),
+        "current": ["description": "With version conflicts: the resource as it is now."],
     ], required: ["type", "title", "status", "detail", "request_id"])
 }

@@ -10,5 +10,15 @@ enum Migrations001 {
         migrations.add(CreateAPITokens())
         migrations.add(CreateWebSessions())
         migrations.add(CreateAuditEvents())
+        Migrations002.register(on: migrations)
+    }
+}
+
+/// Onboarding sessions, activity events, tenant activation.
+enum Migrations002 {
+    static func register(on migrations: Migrations) {
+        migrations.add(CreateOnboardingSessions())
+        migrations.add(CreateActivityEvents())
+        migrations.add(AddTenantActivation())
     }
 }

@@ -13,6 +13,9 @@ final class Tenant: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "slug") var slug: String
     @Field(key: "status") var status: Status
+    @OptionalField(key: "activated_at") var activatedAt: Date?
+    /// JSON list of the features activation turned on.
+    @OptionalField(key: "features") var features: String?
 
     init() {}
 

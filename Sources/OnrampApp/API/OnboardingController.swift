@@ -1,0 +1,292 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import Vapor
+
+/// The onboarding API: `getOnboarding`, `updateOnboardingStep`, `skipOnboardingStep`,
+/// `reopenOnboardingStep`, `pauseOnboarding`, `resumeOnboarding`, `getOnboardingChecklist`,
+/// `completeOnboarding`. Writes carry the version they were based on (`If-Match` or
+/// `version`); a stale one gets 409 with the current state.
+struct OnboardingController {
+    struct StepResponse: Content {
+        let id: String
+        let title: String
+        let state: String
+        let required: Bool
+        let prerequisites: [String]
+        let config: [String: ConfigValue]
+        let warnings: [FieldError]
+        let startedAt: Date?
+        let completedAt: Date?
+        let secondsSpent: Int
+    }
+
+    struct SessionResponse: Content {
+        let state: String
+        let version: Int
+        let progress: Int
+        let currentStep: String
+        let startedAt: Date
+        let pausedAt: Date?
+        let completedAt: Date?
+        let steps: [StepResponse]
+        let nextSteps: [String]?
+
+        init(_ session: OnboardingSession, nextSteps: [String]? = nil) {
+            state = session.state.rawValue
+            version = session.version
+            progress = session.progress
+            currentStep = session.currentStep.rawValue
+            startedAt = session.startedAt
+            pausedAt = session.pausedAt
+            completedAt = session.completedAt
+            steps = OnboardingStepID.allCases.map { step in
+                let record = session.record(step)
+                return StepResponse(
+                    id: step.rawValue, title: step.title, state: record.state.rawValue, required: session.isRequired(step),
+                    prerequisites: step.prerequisites.map(\.rawValue), config: record.config,
+                    warnings: StepValidator.validate(step, record.config).warnings,
+                    startedAt: record.startedAt, completedAt: record.completedAt, secondsSpent: Int(record.secondsSpent))
+            }
+            self.nextSteps = nextSteps
+        }
+    }
+
+    struct ChecklistResponse: Content {
+        let ready: Bool
+        let items: [ChecklistItem]
+    }
+
+    struct UpdateRequest: Content {
+        var config: [String: ConfigValue]?
+        var complete: Bool?
+        var version: Int?
+    }
+
+    struct VersionRequest: Content {
+        var version: Int?
+    }
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        let stepID = APIOperation.Parameter(
+            name: "stepId", location: .path, description: "The step: " + OnboardingStepID.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            schema: Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)), identifiesTenantResource: false)
+        let ifMatch = APIOperation.Parameter(
+            name: "If-Match", location: .header, description: "The session version the change is based on, e.g. \"3\".",
+            schema: Schema.string(maxLength: 40))
+        let session = APIOperation.Response(status: 200, description: "The session after the change.",
+                                            schema: Schemas.ref("OnboardingSession"),
+                                            headers: ["ETag": ["description": "The session version.", "schema": ["type": "string"]]])
+        routes.register(.init(
+            id: "getOnboarding", method: .GET, path: "/api/v1/onboarding", tag: "Onboarding",
+            summary: "The tenant's onboarding: steps, states, configuration, progress",
+            responses: [session]
+        ), in: registry, use: get)
+        routes.register(.init(
+            id: "updateOnboardingStep", method: .PATCH, path: "/api/v1/onboarding/steps/{stepId}", tag: "Onboarding",
+            summary: "Save a step's configuration (partial saves are kept); `complete: true` validates and completes it",
+            parameters: [stepID, ifMatch], requestBody: Schemas.ref("UpdateOnboardingStepRequest"),
+            responses: [session], problems: [409]
+        ), in: registry, use: update)
+        for (id, action, summary) in [
+            ("skipOnboardingStep", "skip", "Skip an optional step"),
+            ("reopenOnboardingStep", "reopen", "Go back to a completed or skipped step"),
+        ] {
+            routes.register(.init(
+                id: id, method: .POST, path: "/api/v1/onboarding/steps/{stepId}/\(action)", tag: "Onboarding",
+                summary: summary, parameters: [stepID, ifMatch], requestBody: Schemas.ref("VersionRequest"),
+                responses: [session], problems: [409]
+            ), in: registry, use: action == "skip" ? skip : reopen)
+        }
+        for (id, action, summary) in [
+            ("pauseOnboarding", "pause", "Pause onboarding to finish later"),
+            ("resumeOnboarding", "resume", "Resume paused onboarding"),
+            ("completeOnboarding", "complete", "Complete onboarding and activate the desk (every checklist item must be met)"),
+        ] {
+            routes.register(.init(
+                id: id, method: .POST, path: "/api/v1/onboarding/\(action)", tag: "Onboarding",
+                summary: summary, parameters: [ifMatch], requestBody: Schemas.ref("VersionRequest"),
+                responses: [session], problems: [409]
+            ), in: registry, use: sessionAction(action))
+        }
+        routes.register(.init(
+            id: "getOnboardingChecklist", method: .GET, path: "/api/v1/onboarding/checklist", tag: "Onboarding",
+            summary: "What must hold before going live, item by item",
+            responses: [.init(status: 200, description: "The checklist.", schema: Schemas.ref("OnboardingChecklist"))]
+        ), in: registry, use: checklist)
+    }
+
+    @Sendable func get(_ req: Request) async throws -> Response {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        return try await respond(try await load(req, scope), req)
+    }
+
+    @Sendable func checklist(_ req: Request) async throws -> ChecklistResponse {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let items = try await load(req, scope).checklist
+        return ChecklistResponse(ready: items.allSatisfy(\.met), items: items)
+    }
+
+    @Sendable func update(_ req: Request) async throws -> Response {
+        let step = try stepID(req)
+        let body = try req.decodeJSON(UpdateRequest.self)
+        let complete = body.complete ?? false
+        return try await mutate(req, version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
+            try session.update(step, patch: body.config ?? [:], complete: complete, at: now)
+        }
+    }
+
+    @Sendable func skip(_ req: Request) async throws -> Response {
+        let step = try stepID(req)
+        return try await mutate(req, version: try versionBody(req), action: "step.skipped", step: step) { session, now in
+            try session.skip(step, at: now)
+        }
+    }
+
+    @Sendable func reopen(_ req: Request) async throws -> Response {
+        let step = try stepID(req)
+        return try await mutate(req, version: try versionBody(req), action: "step.reopened", step: step) { session, now in
+            try session.reopen(step, at: now)
+        }
+    }
+
+    func sessionAction(_ action: String) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let version = try versionBody(req)
+            return try await mutate(req, version: version, action: "session.\(action)d",
+                                    step: nil, activate: action == "complete") { session, now in
+                switch action {
+                case "pause": try session.pause(at: now)
+                case "resume": try session.resume(at: now)
+                default: try session.complete(at: now)
+                }
+            }
+        }
+    }
+
+    /// Applies one domain operation in a transaction: version check, state change, audit
+    /// event, activity event; on completion also activation.
+    func mutate(
+        _ req: Request, version bodyVersion: Int?, action: String, step: OnboardingStepID?, activate: Bool = false,
+        _ operation: @escaping @Sendable (inout OnboardingSession, Date) throws -> Void
+    ) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let expected = try expectedVersion(req, body: bodyVersion)
+        let requestID = req.requestID
+        let (session, nextSteps) = try await req.writer.atomically { db -> (OnboardingSession, [String]?) in
+            let repository = OnboardingRepository(db: db)
+            let (record, current) = try await repository.load(in: scope, forUpdate: true)
+            if let expected, expected != current.version {
+                var problem = Problem(.conflict, "Onboarding changed since version \(expected) (it is at version \(current.version) now). Reload, then apply your change again.")
+                problem.current = try JSONValue(encoding: SessionResponse(current))
+                problem.headers.replaceOrAdd(name: .eTag, value: "\"\(current.version)\"")
+                throw problem
+            }
+            var session = current
+            let now = Date()
+            do {
+                try operation(&session, now)
+            } catch let failure as OnboardingFailure {
+                switch failure {
+                case .refused(let error): throw Problem(.conflict, error.description)
+                case .invalid(let errors): throw Problem.validation(ValidationFailure(errors))
+                }
+            }
+            try await repository.save(session, to: record, in: scope)
+            let stepRecord = step.map { session.record($0) }
+            try await AuditLog.record(
+                on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                action: "onboarding.\(action)", target: step.map { "onboarding_step:\($0.rawValue)" } ?? "onboarding",
+                change: .init(before: Self.summary(current, step), after: Self.summary(session, step)), requestID: requestID)
+            try await ActivityEvent(
+                tenantID: scope.tenantID, actorUserID: principal.userID, kind: "onboarding", step: step?.rawValue,
+                action: action, occurredAt: now, durationSeconds: stepRecord?.secondsSpent
+            ).create(on: db)
+            var nextSteps: [String]?
+            if activate {
+                nextSteps = try await Self.activate(session, scope: scope, on: db, at: now)
+            }
+            return (session, nextSteps)
+        }
+        return try await respond(session, req, nextSteps: nextSteps)
+    }
+
+    /// Turns on what the tenant configured and says what to do next.
+    static func activate(_ session: OnboardingSession, scope: TenantScope, on db: any Database, at now: Date) async throws -> [String] {
+        let tenant = try await TenantRepository(db: db).current(scope)
+        let channels = session.record(.channels).config["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var features = channels.map { "channel.\($0)" }
+        if session.record(.portal).state == .completed { features.append("portal") }
+        if session.record(.knowledgeBase).state == .completed { features.append("knowledge_base") }
+        if session.record(.analytics).config["csat_enabled"]?.boolValue == true { features.append("csat") }
+        if session.record(.ai).config["classification_enabled"]?.boolValue == true { features.append("ai.classification") }
+        tenant.activatedAt = now
+        tenant.features = String(decoding: try JSONEncoder().encode(features.sorted()), as: UTF8.self)
+        try await tenant.update(on: db)
+        var next = ["Invite the rest of your team and assign their skills.",
+                    "Send a test message to each connected channel and answer it."]
+        if !features.contains("portal") { next.append("Publish the customer portal so customers can find answers.") }
+        if session.record(.dataImport).state != .completed { next.append("Import your tickets and contacts from your previous helpdesk.") }
+        return next
+    }
+
+    static func summary(_ session: OnboardingSession, _ step: OnboardingStepID?) -> [String: String] {
+        var summary = ["state": session.state.rawValue, "version": String(session.version), "progress": String(session.progress)]
+        if let step {
+            let record = session.record(step)
+            summary["step_state"] = record.state.rawValue
+            summary["fields"] = record.config.keys.sorted().joined(separator: ",")
+        }
+        return summary
+    }
+
+    /// Reads the session; only a tenant without one yet (from before onboarding existed) writes.
+    func load(_ req: Request, _ scope: TenantScope) async throws -> OnboardingSession {
+        if let record = try await OnboardingSessionRecord.query(on: req.db).filter(\.$tenantID == scope.tenantID).first() {
+            return try OnboardingRepository.decoder.decode(OnboardingSession.self, from: Data(record.document.utf8))
+        }
+        return try await req.writer.atomically { db in try await OnboardingRepository(db: db).load(in: scope).1 }
+    }
+
+    func respond(_ session: OnboardingSession, _ req: Request, nextSteps: [String]? = nil) async throws -> Response {
+        let response = try await SessionResponse(session, nextSteps: nextSteps).encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .eTag, value: "\"\(session.version)\"")
+        return response
+    }
+
+    func stepID(_ req: Request) throws -> OnboardingStepID {
+        guard let raw = req.parameters.get("stepId"), let step = OnboardingStepID(rawValue: raw) else {
+            throw Problem(.notFound, "There is no onboarding step with that id; steps are "
+                + OnboardingStepID.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+        }
+        return step
+    }
+
+    /// The optional `{"version": n}` body of POST operations (an empty body is fine).
+    func versionBody(_ req: Request) throws -> Int? {
+        guard let body = req.body.data, body.readableBytes > 0 else { return nil }
+        return try req.decodeJSON(VersionRequest.self).version
+    }
+
+    /// The version a write is based on, from `If-Match` (`"3"`, `W/"3"` or `3`) or the body.
+    func expectedVersion(_ req: Request, body: Int?) throws -> Int? {
+        guard let header = req.headers.first(name: .ifMatch) else { return body }
+        if header == "*" { return nil }
+        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let version = Int(digits) else {
+            throw ValidationFailure([FieldError(field: "If-Match", message: "If-Match must be a session version such as \"3\".",
+                                                code: "invalid_format")])
+        }
+        return version
+    }
+}
+
+extension JSONValue {
+    /// The JSON of an encodable value, as the API would send it.
+    init(encoding value: some Encodable) throws {
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+        var headers = HTTPHeaders()
+        try ContentConfiguration.global.requireEncoder(for: .json).encode(value, to: &buffer, headers: &headers)
+        self = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+    }
+}
