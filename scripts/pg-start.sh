@@ -46,7 +46,7 @@ fail() {
     fail "initdb failed" "$dir/initdb.log"
 
 "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 \
-    -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
     start >/dev/null 2>"$dir/pg_ctl.err" ||
     { cat "$dir/pg_ctl.err" >&2; fail "server did not start" "$dir/pg.log"; }
 

@@ -242,3 +242,25 @@ struct OnboardingAPITests {
         }
     }
 }
+
+@Suite("Onboarding API: odd but valid input")
+struct OnboardingOddInputTests {
+    @Test func conflictsCarryTheCurrentStateEvenWithFractionalNumbersInIt() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let saved = try await app.testing().sendRequest(
+                .PATCH, "/api/v1/onboarding/steps/ai", headers: account.bearer + .json,
+                body: .json(["config": ["threshold": 0.75, "huge": 4.7e16]]))
+            #expect(saved.status == .ok)
+            let stale = try await app.testing().sendRequest(.POST, "/api/v1/onboarding/pause", headers: account.bearer + .json,
+                                                           body: .json(["version": 1]))
+            let problem = try stale.expectProblem(.conflict)
+            let current = try #require(problem["current"] as? [String: Any])
+            let ai = (current["steps"] as? [[String: Any]])?.first { $0["id"] as? String == "ai" }
+            #expect((ai?["config"] as? [String: Any])?["threshold"] as? Double == 0.75)
+            let emptyIfMatch = try await app.testing().sendRequest(.POST, "/api/v1/onboarding/pause",
+                                                                  headers: account.bearer + ["If-Match": ""])
+            #expect(emptyIfMatch.status == .ok)
+        }
+    }
+}

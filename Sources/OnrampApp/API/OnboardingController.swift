@@ -73,7 +73,7 @@ struct OnboardingController {
             schema: Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)), identifiesTenantResource: false)
         let ifMatch = APIOperation.Parameter(
             name: "If-Match", location: .header, description: "The session version the change is based on, e.g. \"3\".",
-            schema: Schema.string(maxLength: 40))
+            schema: Schema.string(maxLength: 40, pattern: #"^(\*|(W/)?"?[0-9]{1,15}"?)?$"#))
         let session = APIOperation.Response(status: 200, description: "The session after the change.",
                                             schema: Schemas.ref("OnboardingSession"),
                                             headers: ["ETag": ["description": "The session version.", "schema": ["type": "string"]]])
@@ -94,7 +94,7 @@ struct OnboardingController {
         ] {
             routes.register(.init(
                 id: id, method: .POST, path: "/api/v1/onboarding/steps/{stepId}/\(action)", tag: "Onboarding",
-                summary: summary, parameters: [stepID, ifMatch], requestBody: Schemas.ref("VersionRequest"),
+                summary: summary, parameters: [stepID, ifMatch], requestBody: Schemas.ref("VersionRequest"), requestBodyOptional: true,
                 responses: [session], problems: [409]
             ), in: registry, use: action == "skip" ? skip : reopen)
         }
@@ -105,7 +105,7 @@ struct OnboardingController {
         ] {
             routes.register(.init(
                 id: id, method: .POST, path: "/api/v1/onboarding/\(action)", tag: "Onboarding",
-                summary: summary, parameters: [ifMatch], requestBody: Schemas.ref("VersionRequest"),
+                summary: summary, parameters: [ifMatch], requestBody: Schemas.ref("VersionRequest"), requestBodyOptional: true,
                 responses: [session], problems: [409]
             ), in: registry, use: sessionAction(action))
         }
@@ -270,7 +270,8 @@ struct OnboardingController {
 
     /// The version a write is based on, from `If-Match` (`"3"`, `W/"3"` or `3`) or the body.
     func expectedVersion(_ req: Request, body: Int?) throws -> Int? {
-        guard let header = req.headers.first(name: .ifMatch) else { return body }
+        guard let header = req.headers.first(name: .ifMatch)?.trimmingCharacters(in: .whitespaces), !header.isEmpty
+        else { return body }
         if header == "*" { return nil }
         let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
         guard let version = Int(digits) else {

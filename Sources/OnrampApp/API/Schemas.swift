@@ -89,12 +89,14 @@ enum Schemas {
                            "description": "After completion: what to do next."],
         ], required: ["state", "version", "progress", "current_step", "started_at", "steps"]),
         "UpdateOnboardingStepRequest": Schema.object([
-            "config": ["type": "object", "description": "Fields to save; null removes a field. Unmentioned fields are kept."],
+            "config": ["type": ["object", "null"], "description": "Fields to save; null removes a field. Unmentioned fields are kept."],
             "complete": ["type": ["boolean", "null"], "description": "Validate the whole step and complete it."],
-            "version": ["type": ["integer", "null"], "description": "The session version this change is based on."],
+            "version": ["type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991,
+                        "description": "The session version this change is based on."],
         ]),
         "VersionRequest": Schema.object([
-            "version": ["type": ["integer", "null"], "description": "The session version this change is based on."],
+            "version": ["type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991,
+                        "description": "The session version this change is based on."],
         ]),
         "OnboardingChecklist": Schema.object([
             "ready": Schema.boolean,

@@ -40,6 +40,8 @@ struct APIOperation: Sendable {
     var security: Security = .signedIn
     var parameters: [Parameter] = []
     var requestBody: JSONValue? = nil
+    /// Whether the body may be left out (e.g. an optional `{"version": n}`).
+    var requestBodyOptional = false
     var responses: [Response]
     /// Problem statuses this operation may answer with besides the common ones.
     var problems: [Int] = []

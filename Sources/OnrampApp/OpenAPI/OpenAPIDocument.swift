@@ -65,7 +65,8 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { members["parameters"] = .array(parameters) }
         if let body = operation.requestBody {
-            members["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+            members["requestBody"] = ["required": .bool(!operation.requestBodyOptional),
+                                      "content": ["application/json": ["schema": body]]]
         }
         var responses: [String: JSONValue] = [:]
         let requestIDHeader: JSONValue = ["description": "The request id, also in the logs.", "schema": ["type": "string"]]
