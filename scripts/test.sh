@@ -224,7 +224,7 @@ phase_fuzz() {
     token=$(curl -sf -X POST "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
         -d '{"organization_name":"Fuzz Co","name":"Fuzz","email":"fuzz@example.com","password":"violet tractor marmalade 77"}' |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"])') || { finish_server 1; return 1; }
-    python3 -m schemathesis.cli run "$BASE/openapi.json" \
+    python3 -m schemathesis.cli --config-file Tests/fuzz/schemathesis.toml run "$BASE/openapi.json" \
         -H "Authorization: Bearer $token" --checks all --max-examples 40 \
         --seed 20261121 --report junit --report-dir "$OUT" || rc=$?
     finish_server "$rc"

@@ -270,6 +270,10 @@ struct OnboardingController {
 
     /// The version a write is based on, from `If-Match` (`"3"`, `W/"3"` or `3`) or the body.
     func expectedVersion(_ req: Request, body: Int?) throws -> Int? {
+        if let body, body < 1 {
+            throw ValidationFailure([FieldError(field: "version", message: "Version is a whole number of at least 1.",
+                                                code: "out_of_range")])
+        }
         guard let header = req.headers.first(name: .ifMatch)?.trimmingCharacters(in: .whitespaces), !header.isEmpty
         else { return body }
         if header == "*" { return nil }
