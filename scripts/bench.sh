@@ -83,17 +83,30 @@ cold_ms=$(($(now_ms) - t0))
 sleep 1
 idle_rss=$(rss_kib "$SERVER_PID")
 
-rps="n/a" p99="n/a" after_rss="n/a"
+rps="n/a" p99="n/a" after_rss="n/a" upd_rps="n/a" upd_p50="n/a" upd_p99="n/a" ratio="n/a"
 if command -v wrk >/dev/null 2>&1; then
     echo "==> wrk -t2 -c64 -d10s --latency $base/healthz"
     wrk_out=$(wrk -t2 -c64 -d10s --latency "$base/healthz")
     printf '%s\n' "$wrk_out"
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$wrk_out")
     p99=$(awk '$1 == "99%" { print $2 }' <<<"$wrk_out")
+    p50=$(awk '$1 == "50%" { print $2 }' <<<"$wrk_out")
     if grep -q 'Non-2xx' <<<"$wrk_out"; then
         echo "bench: warning: some /healthz answers were not 2xx (see above)" >&2
     fi
     after_rss="$(rss_kib "$SERVER_PID") KiB"
+
+    # updateOnboardingStep (issue 3's figure) beside the trivial route, same server, same run.
+    token=$(curl -sf -X POST "$base/api/v1/auth/signup" -H 'Content-Type: application/json' \
+        -d '{"organization_name":"Bench Co","name":"Bench","email":"bench@example.com","password":"violet tractor marmalade 77"}' |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"])')
+    echo "==> wrk -t2 -c64 -d10s --latency -s scripts/bench/update-step.lua (PATCH updateOnboardingStep)"
+    upd_out=$(ONRAMP_TOKEN="$token" wrk -t2 -c64 -d10s --latency -s scripts/bench/update-step.lua "$base")
+    printf '%s\n' "$upd_out"
+    upd_rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$upd_out")
+    upd_p50=$(awk '$1 == "50%" { print $2 }' <<<"$upd_out")
+    upd_p99=$(awk '$1 == "99%" { print $2 }' <<<"$upd_out")
+    ratio=$(awk -v a="$upd_rps" -v b="$rps" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
 fi
 
 cat <<REPORT
@@ -101,6 +114,8 @@ cat <<REPORT
 ==> bench results (release build, ONRAMP_ENV=development, LOG_LEVEL=warning, $(nproc) cores)
   cold start to first 200 from /readyz: ${cold_ms} ms
   idle RSS 1 s after readiness:         ${idle_rss} KiB ($((idle_rss / 1024)) MiB)
-  /healthz under wrk -t2 -c64 -d10s:    ${rps} req/s, p99 ${p99}
-  RSS after the load run:               ${after_rss}
+  /healthz under wrk -t2 -c64 -d10s:    ${rps} req/s, p50 ${p50:-n/a}, p99 ${p99}
+  updateOnboardingStep (SQLite), same:  ${upd_rps} req/s, p50 ${upd_p50}, p99 ${upd_p99}
+  ratio updateOnboardingStep / healthz: ${ratio} (goal ≥ 0.3, p99 ≤ 25 ms)
+  RSS after the load runs:              ${after_rss}
 REPORT
