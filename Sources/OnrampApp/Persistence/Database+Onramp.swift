@@ -48,9 +48,15 @@ struct DatabaseWriter: Sendable {
         guard let serializer else { return try await database.transaction(body) }
         await serializer.acquire()
         do {
-            let result = try await database.transaction { db in
-                try await db.sql.raw("UPDATE write_gate SET turns = turns + 1 WHERE id = 1").run()
-                return try await body(db)
+            let result = try await database.withConnection { connection in
+                // WAL with synchronous=NORMAL: commits are atomic and consistent and survive a
+                // crash of the process; only an OS crash or power loss may lose the newest ones.
+                // Saves an fsync per commit. (The setting is per connection, hence here.)
+                try await connection.sql.raw("PRAGMA synchronous = NORMAL").run()
+                return try await connection.transaction { db in
+                    try await db.sql.raw("UPDATE write_gate SET turns = turns + 1 WHERE id = 1").run()
+                    return try await body(db)
+                }
             }
             await serializer.release()
             return result
