@@ -2,21 +2,6 @@ import Foundation
 import OnrampDomain
 import Testing
 
-/// SplitMix64, so that every random sequence can be replayed from its seed.
-private struct OnboardingRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One random operation on a session.
 private enum Operation: CustomStringConvertible {
     case update(OnboardingStepID, StepConfig, complete: Bool)
@@ -55,12 +40,12 @@ struct OnboardingPropertyTests {
     static let sequences = 300
     static let operationsPerSequence = 40
 
-    private static func randomStep(_ random: inout OnboardingRandom) -> OnboardingStepID {
+    private static func randomStep(_ random: inout SplitMix64) -> OnboardingStepID {
         OnboardingStepID.allCases.randomElement(using: &random)!
     }
 
     /// Some fields of the step's valid configuration, perhaps with one removed (null) or made invalid.
-    private static func randomPatch(_ step: OnboardingStepID, _ random: inout OnboardingRandom) -> StepConfig {
+    private static func randomPatch(_ step: OnboardingStepID, _ random: inout SplitMix64) -> StepConfig {
         let valid = F.valid(step)
         var patch: StepConfig = [:]
         for (key, value) in valid where Bool.random(using: &random) { patch[key] = value }
@@ -72,7 +57,7 @@ struct OnboardingPropertyTests {
         return patch
     }
 
-    private static func randomOperation(_ session: OnboardingSession, _ random: inout OnboardingRandom) -> Operation {
+    private static func randomOperation(_ session: OnboardingSession, _ random: inout SplitMix64) -> Operation {
         let step = randomStep(&random)
         switch Int.random(in: 0..<100, using: &random) {
         case 0..<15: return .update(step, randomPatch(step, &random), complete: false)
@@ -90,7 +75,7 @@ struct OnboardingPropertyTests {
     }
 
     /// Seconds to the next operation: usually forward, sometimes long, now and then backwards.
-    private static func randomDelay(_ random: inout OnboardingRandom) -> TimeInterval {
+    private static func randomDelay(_ random: inout SplitMix64) -> TimeInterval {
         switch Int.random(in: 0..<20, using: &random) {
         case 0: -Double.random(in: 1...600, using: &random).rounded()
         case 1..<4: Double.random(in: 1800...10_000, using: &random).rounded()
@@ -166,7 +151,7 @@ struct OnboardingPropertyTests {
         var failures = 0
         for sequence in 0..<Self.sequences {
             let seed = 0x0E1B_0A4D_0000_0000 &+ UInt64(sequence)
-            var random = OnboardingRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             // Random templates: any subset of the steps is required (review always is).
             let required = Set(OnboardingStepID.allCases.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
             var session = sequence.isMultiple(of: 3) ? OnboardingSession.start(at: F.t0) : .start(at: F.t0, required: required)
@@ -197,9 +182,9 @@ struct OnboardingPropertyTests {
 
     @Test("the same seed replays the same sequence")
     func deterministic() {
-        var first = OnboardingRandom(seed: 42), second = OnboardingRandom(seed: 42)
+        var first = SplitMix64(seed: 42), second = SplitMix64(seed: 42)
         #expect((0..<5).map { _ in first.next() } == (0..<5).map { _ in second.next() })
-        var a = OnboardingRandom(seed: 42), b = OnboardingRandom(seed: 43)
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 43)
         #expect(a.next() != b.next())
     }
 }
