@@ -264,3 +264,41 @@ struct OnboardingOddInputTests {
         }
     }
 }
+
+@Suite("Templates API")
+struct TemplateAPITests {
+    @Test func listGetAndApplyATemplate() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/templates", headers: account.bearer)
+            let ids = (try list.jsonObject()["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(ids?.count == 7)
+            #expect(ids?.contains("financial_services") == true)
+
+            let detail = try await app.testing().sendRequest(.GET, "/api/v1/templates/ecommerce", headers: account.bearer)
+            let template = try detail.jsonObject()
+            #expect((template["ticket_categories"] as? [String])?.contains("Returns & refunds") == true)
+            #expect((template["sla"] as? [String: Any])?["urgent"] != nil)
+            #expect((template["defaults"] as? [String: Any])?["workflows"] != nil)
+
+            _ = try await app.testing().sendRequest(
+                .PATCH, "/api/v1/onboarding/steps/organization", headers: account.bearer + .json,
+                body: .json(["config": ["industry": "travel", "time_zone": "Europe/Lisbon"]]))
+            let applied = try await app.testing().sendRequest(.POST, "/api/v1/templates/ecommerce/apply", headers: account.bearer)
+            #expect(applied.status == .ok)
+            let session = try applied.jsonObject()
+            #expect(session["template_id"] as? String == "ecommerce")
+            let steps = try #require(session["steps"] as? [[String: Any]])
+            let organization = steps.first { $0["id"] as? String == "organization" }?["config"] as? [String: Any]
+            #expect(organization?["industry"] as? String == "travel")
+            let workflows = steps.first { $0["id"] as? String == "workflows" }?["config"] as? [String: Any]
+            #expect((workflows?["business_hours"] as? [String: Any])?["time_zone"] as? String == "Europe/Lisbon")
+            #expect(steps.first { $0["id"] as? String == "payments" }?["required"] as? Bool == true)
+
+            let missing = try await app.testing().sendRequest(.GET, "/api/v1/templates/nope", headers: account.bearer)
+            try missing.expectProblem(.notFound)
+            let actions = try await AuditEvent.query(on: app.db).filter(\.$tenantID == account.tenantID).all().map(\.action)
+            #expect(actions.contains("onboarding.template.applied"))
+        }
+    }
+}

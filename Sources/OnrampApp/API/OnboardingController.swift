@@ -31,8 +31,10 @@ struct OnboardingController {
         let completedAt: Date?
         let steps: [StepResponse]
         let nextSteps: [String]?
+        let templateId: String?
 
         init(_ session: OnboardingSession, nextSteps: [String]? = nil) {
+            templateId = session.templateID
             state = session.state.rawValue
             version = session.version
             progress = session.progress

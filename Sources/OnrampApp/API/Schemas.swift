@@ -87,6 +87,7 @@ enum Schemas {
             "steps": Schema.array(ref("OnboardingStep")),
             "next_steps": ["type": ["array", "null"], "items": ["type": "string"],
                            "description": "After completion: what to do next."],
+            "template_id": Schema.string("The industry template applied last.", nullable: true),
         ], required: ["state", "version", "progress", "current_step", "started_at", "steps"]),
         "UpdateOnboardingStepRequest": Schema.object([
             "config": ["type": ["object", "null"], "description": "Fields to save; null removes a field. Unmentioned fields are kept."],
@@ -104,6 +105,28 @@ enum Schemas {
                 "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
             ], required: ["id", "title", "step", "met"])),
         ], required: ["ready", "items"]),
+        "TemplateList": Schema.object([
+            "items": Schema.array(Schema.object([
+                "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
+                "required_steps": Schema.array(Schema.string()), "suggested_channels": Schema.array(Schema.string()),
+            ], required: ["id", "name", "summary", "required_steps", "suggested_channels"])),
+        ], required: ["items"]),
+        "TemplateDetail": Schema.object([
+            "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
+            "required_steps": Schema.array(Schema.string()), "ticket_categories": Schema.array(Schema.string()),
+            "sla": ["type": "object", "additionalProperties": Schema.object([
+                "first_response_minutes": Schema.integer(minimum: 1), "resolution_minutes": Schema.integer(minimum: 1),
+            ], required: ["first_response_minutes", "resolution_minutes"])],
+            "business_hours": ["type": "object", "additionalProperties": ["type": "string"]],
+            "routing_rules": Schema.array(Schema.object(["name": Schema.string(), "when": Schema.string(), "then": Schema.string()],
+                                                        required: ["name", "when", "then"])),
+            "faq": Schema.array(Schema.object(["title": Schema.string(), "body": Schema.string()], required: ["title", "body"])),
+            "email_templates": Schema.array(Schema.object(["key": Schema.string(), "subject": Schema.string(), "body": Schema.string()],
+                                                          required: ["key", "subject", "body"])),
+            "suggested_channels": Schema.array(Schema.string()), "portal_features": Schema.array(Schema.string()),
+            "defaults": ["type": "object", "description": "Per step: what applyTemplate fills in where nothing was entered."],
+        ], required: ["id", "name", "summary", "required_steps", "ticket_categories", "sla", "business_hours",
+                      "routing_rules", "faq", "email_templates", "suggested_channels", "portal_features", "defaults"]),
         "AuditEventPage": Schema.object([
             "items": Schema.array(ref("AuditEvent")),
             "next_before": ["type": ["integer", "null"], "description": "Pass as `before` for the next page; null at the end."],

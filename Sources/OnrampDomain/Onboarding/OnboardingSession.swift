@@ -66,6 +66,8 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
     public private(set) var startedAt: Date
     public private(set) var pausedAt: Date?
     public private(set) var completedAt: Date?
+    /// The industry template applied last, if any.
+    public private(set) var templateID: String?
 
     /// Longest gap between two edits of a step that still counts as working on it.
     public static let activeGap: TimeInterval = 30 * 60
@@ -176,6 +178,24 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
         version += 1
     }
 
+    /// Applies an industry template: its required steps, and its defaults wherever the
+    /// tenant has not entered a value (a value the user entered is never overwritten).
+    /// Completed steps keep their configuration untouched.
+    public mutating func apply(_ template: IndustryTemplate, at now: Date) throws(OnboardingFailure) {
+        try requireActive()
+        let timeZone = record(.organization).config["time_zone"]?.stringValue
+        for step in OnboardingStepID.allCases where record(step).state != .completed {
+            let defaults = template.defaults(for: step, timeZone: timeZone)
+            guard !defaults.isEmpty else { continue }
+            var record = record(step)
+            record.config = ConfigValue.object(record.config).filling(.object(defaults)).objectValue ?? record.config
+            steps[step] = record
+        }
+        requiredSteps = template.requiredSteps.union([.review])
+        templateID = template.id
+        version += 1
+    }
+
     /// What must hold before the desk goes live.
     public var checklist: [ChecklistItem] {
         var items = requiredSteps.sorted().map { step in
@@ -230,7 +250,7 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
     // Encoded with step ids as keys.
     enum CodingKeys: String, CodingKey {
         case state, version, steps, requiredSteps = "required_steps", currentStep = "current_step",
-             startedAt = "started_at", pausedAt = "paused_at", completedAt = "completed_at"
+             startedAt = "started_at", pausedAt = "paused_at", completedAt = "completed_at", templateID = "template_id"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -246,6 +266,7 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
         startedAt = try container.decode(Date.self, forKey: .startedAt)
         pausedAt = try container.decodeIfPresent(Date.self, forKey: .pausedAt)
         completedAt = try container.decodeIfPresent(Date.self, forKey: .completedAt)
+        templateID = try container.decodeIfPresent(String.self, forKey: .templateID)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -258,6 +279,7 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
         try container.encode(startedAt, forKey: .startedAt)
         try container.encodeIfPresent(pausedAt, forKey: .pausedAt)
         try container.encodeIfPresent(completedAt, forKey: .completedAt)
+        try container.encodeIfPresent(templateID, forKey: .templateID)
     }
 
     init(state: SessionState, version: Int, steps: [OnboardingStepID: StepRecord], requiredSteps: Set<OnboardingStepID>,
