@@ -302,3 +302,23 @@ struct TemplateAPITests {
         }
     }
 }
+
+@Suite("Suggestions API")
+struct SuggestionAPITests {
+    @Test func suggestionsComeWithReasons() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            _ = try await app.testing().sendRequest(
+                .PATCH, "/api/v1/onboarding/steps/organization", headers: account.bearer + .json,
+                body: .json(["config": ["country": "DE", "industry": "ecommerce", "size_band": "5-20"]]))
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/onboarding/suggestions", headers: account.bearer)
+            #expect(response.status == .ok)
+            let items = try #require(try response.jsonObject()["items"] as? [[String: Any]])
+            let zone = items.first { $0["step"] as? String == "organization" && $0["field"] as? String == "time_zone" }
+            #expect(zone?["value"] as? String == "Europe/Berlin")
+            #expect(zone?["reason"] as? String == "time zone Europe/Berlin from country DE")
+            let high = items.first { $0["field"] as? String == "sla.high" }
+            #expect((high?["reason"] as? String)?.contains("E-commerce template for 5–20 agents") == true)
+        }
+    }
+}

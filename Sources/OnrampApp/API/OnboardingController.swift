@@ -54,6 +54,17 @@ struct OnboardingController {
         }
     }
 
+    struct SuggestionResponse: Content {
+        struct Item: Content {
+            let step: String
+            let field: String
+            let value: ConfigValue
+            let reason: String
+        }
+
+        let items: [Item]
+    }
+
     struct ChecklistResponse: Content {
         let ready: Bool
         let items: [ChecklistItem]
@@ -116,6 +127,19 @@ struct OnboardingController {
             summary: "What must hold before going live, item by item",
             responses: [.init(status: 200, description: "The checklist.", schema: Schemas.ref("OnboardingChecklist"))]
         ), in: registry, use: checklist)
+        routes.register(.init(
+            id: "getOnboardingSuggestions", method: .GET, path: "/api/v1/onboarding/suggestions", tag: "Onboarding",
+            summary: "Suggested values per step, each with the reason, from what is known so far",
+            responses: [.init(status: 200, description: "The suggestions.", schema: Schemas.ref("OnboardingSuggestions"))]
+        ), in: registry, use: suggestions)
+    }
+
+    @Sendable func suggestions(_ req: Request) async throws -> SuggestionResponse {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let session = try await load(req, scope)
+        return SuggestionResponse(items: SuggestionEngine.suggest(for: session).map {
+            .init(step: $0.step.rawValue, field: $0.field, value: $0.value, reason: $0.reason)
+        })
     }
 
     @Sendable func get(_ req: Request) async throws -> Response {

@@ -105,6 +105,14 @@ enum Schemas {
                 "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
             ], required: ["id", "title", "step", "met"])),
         ], required: ["ready", "items"]),
+        "OnboardingSuggestions": Schema.object([
+            "items": Schema.array(Schema.object([
+                "step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+                "field": Schema.string("Dotted path in the step's configuration."),
+                "value": ["description": "The proposed value."],
+                "reason": Schema.string("Why this value is proposed."),
+            ], required: ["step", "field", "value", "reason"])),
+        ], required: ["items"]),
         "TemplateList": Schema.object([
             "items": Schema.array(Schema.object([
                 "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
