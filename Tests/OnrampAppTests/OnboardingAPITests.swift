@@ -322,3 +322,73 @@ struct SuggestionAPITests {
         }
     }
 }
+
+@Suite("Custom templates")
+struct CustomTemplateAPITests {
+    @Test func saveShareApproveAndApplyElsewhereWithoutSecretsOrIdentity() async throws {
+        try await withOnrampApp { app in
+            // setup: tenant A configures and saves its setup as a template for the platform
+            let tenantA = try await app.signUp(organization: "Template Maker")
+            for (step, config) in [
+                ("organization", validStepConfigs["organization"]!),
+                ("workflows", validStepConfigs["workflows"]!),
+                ("team", validStepConfigs["team"]!),
+            ] {
+                _ = try await app.testing().sendRequest(.PATCH, "/api/v1/onboarding/steps/\(step)",
+                                                        headers: tenantA.bearer + .json, body: .json(["config": config]))
+            }
+            let created = try await app.testing().sendRequest(
+                .POST, "/api/v1/templates", headers: tenantA.bearer + .json,
+                body: .json(["name": "Our shop setup", "summary": "What worked for us", "share_with_platform": true]))
+            #expect(created.status == .created)
+            let template = try created.jsonObject()
+            let id = try #require(template["id"] as? String)
+            #expect(!created.body.string.contains("help@acme.example"))
+            #expect(!created.body.string.contains("agent@acme.example"))
+            #expect(!created.body.string.contains("Acme Support GmbH"))
+            #expect(created.body.string.contains("Europe/Berlin"))
+
+            // tenant B cannot see it until an operator approves it
+            let tenantB = try await app.signUp(organization: "Template User")
+            let hidden = try await app.testing().sendRequest(.GET, "/api/v1/templates/\(id)", headers: tenantB.bearer)
+            try hidden.expectProblem(.notFound)
+
+            try await OperatorTests().run(CreateOperatorCommand(),
+                                          ["--email", "ops@vendor.example", "--password", strongPassword], on: app)
+            let login = try await app.testing().sendRequest(.POST, "/api/v1/auth/login", headers: .json, body: .json([
+                "email": "ops@vendor.example", "password": strongPassword,
+            ]))
+            let session = try #require(login.cookie("onramp_session"))
+            let csrf = try #require(login.cookie("onramp_csrf"))
+            let operatorHeaders: HTTPHeaders = ["Cookie": "onramp_session=\(session); onramp_csrf=\(csrf)", "X-CSRF-Token": csrf]
+            let pending = try await app.testing().sendRequest(.GET, "/api/v1/operator/templates", headers: operatorHeaders)
+            #expect((try pending.jsonObject()["items"] as? [[String: Any]])?.first?["id"] as? String == id)
+            let approved = try await app.testing().sendRequest(.POST, "/api/v1/operator/templates/\(id)/approve",
+                                                              headers: operatorHeaders)
+            #expect(approved.status == .ok)
+            let again = try await app.testing().sendRequest(.POST, "/api/v1/operator/templates/\(id)/approve",
+                                                           headers: operatorHeaders)
+            try again.expectProblem(.conflict)
+            let tenantApproves = try await app.testing().sendRequest(.POST, "/api/v1/operator/templates/\(id)/approve",
+                                                                    headers: tenantA.bearer)
+            try tenantApproves.expectProblem(.forbidden)
+
+            // now tenant B lists and applies it
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/templates", headers: tenantB.bearer)
+            let custom = (try list.jsonObject()["items"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+            #expect(custom?["kind"] as? String == "custom")
+            #expect(custom?["sharing"] as? String == "approved")
+            let applied = try await app.testing().sendRequest(.POST, "/api/v1/templates/\(id)/apply", headers: tenantB.bearer)
+            #expect(applied.status == .ok)
+            let steps = try #require(try applied.jsonObject()["steps"] as? [[String: Any]])
+            let workflows = steps.first { $0["id"] as? String == "workflows" }?["config"] as? [String: Any]
+            #expect(workflows?["sla"] != nil)
+            let team = steps.first { $0["id"] as? String == "team" }?["config"] as? [String: Any]
+            #expect(team?["invites"] == nil)
+
+            let bad = try await app.testing().sendRequest(.POST, "/api/v1/templates", headers: tenantB.bearer + .json,
+                                                         body: .json(["name": " "]))
+            try bad.expectProblem(.unprocessableEntity)
+        }
+    }
+}

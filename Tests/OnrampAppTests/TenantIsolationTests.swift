@@ -16,7 +16,10 @@ struct TenantIsolationTests {
             let tenantB = try await app.signUp(organization: "Tenant B")
             let tokenA = try #require(try await APIToken.query(on: app.db)
                 .filter(\.$tenantID == tenantA.tenantID).first()?.requireID())
-            let idsOfA: [String: String] = ["tokenId": tokenA.uuidString]
+            let template = try await app.testing().sendRequest(.POST, "/api/v1/templates", headers: tenantA.bearer + .json,
+                                                               body: .json(["name": "A's private template"]))
+            let templateA = try #require(try template.jsonObject()["id"] as? String)
+            let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA]
 
             // act + check
             var probed = 0
@@ -30,7 +33,8 @@ struct TenantIsolationTests {
                 for credentials in [tenantB.bearer, tenantB.browser] {
                     let response = try await app.testing().sendRequest(operation.method, path, headers: credentials + .json,
                                                                        body: .json([:]))
-                    try response.expectProblem(.notFound)
+                    // Operator routes are closed to tenant users altogether.
+                    try response.expectProblem(operation.tag == "Operators" ? .forbidden : .notFound)
                     probed += 1
                 }
             }
@@ -48,6 +52,7 @@ struct TenantIsolationTests {
                 #expect(!response.body.string.contains(tenantA.tenantID.uuidString), "\(operation.id) leaks tenant A")
                 #expect(!response.body.string.contains(tokenA.uuidString), "\(operation.id) leaks tenant A's token")
                 #expect(!response.body.string.contains(tenantA.email), "\(operation.id) leaks tenant A's owner")
+                #expect(!response.body.string.contains(templateA), "\(operation.id) leaks tenant A's private template")
             }
         }
     }

@@ -73,3 +73,33 @@ struct IndustryTemplateTests {
         #expect(ConfigValue.string("kept").filling(defaults) == .string("kept"))
     }
 }
+
+@Suite("Custom templates")
+struct CustomTemplateContentTests {
+    @Test func extractionKeepsSettingsAndDropsIdentityAndPeople() throws {
+        let start = Date(timeIntervalSince1970: 0)
+        var session = OnboardingSession.start(at: start)
+        try session.update(.organization, patch: [
+            "legal_name": .string("Acme GmbH"), "support_email": .string("help@acme.example"),
+            "industry": .string("travel"), "time_zone": .string("Europe/Lisbon"),
+        ], complete: false, at: start)
+        try session.update(.team, patch: ["invites": .array([.object(["email": .string("a@acme.example")])])],
+                           complete: false, at: start)
+        try session.update(.portal, patch: ["subdomain": .string("acme"), "features": .array([.string("faq")])],
+                           complete: false, at: start)
+
+        let content = CustomTemplateContent.extract(from: session)
+
+        #expect(content.steps["organization"] == ["industry": .string("travel"), "time_zone": .string("Europe/Lisbon")])
+        #expect(content.steps["team"] == nil)
+        #expect(content.steps["portal"] == ["features": .array([.string("faq")])])
+        #expect(Set(content.requiredSteps) == session.requiredSteps)
+        #expect(content.defaults[.portal] == ["features": .array([.string("faq")])])
+
+        var other = OnboardingSession.start(at: start)
+        try other.apply(defaults: content.defaults, requiredSteps: [.organization], templateID: "custom-1", at: start)
+        #expect(other.templateID == "custom-1")
+        #expect(other.requiredSteps == [.organization, .review])
+        #expect(other.record(.organization).config["time_zone"] == .string("Europe/Lisbon"))
+    }
+}

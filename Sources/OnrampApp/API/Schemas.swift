@@ -117,8 +117,16 @@ enum Schemas {
             "items": Schema.array(Schema.object([
                 "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
                 "required_steps": Schema.array(Schema.string()), "suggested_channels": Schema.array(Schema.string()),
-            ], required: ["id", "name", "summary", "required_steps", "suggested_channels"])),
+                "kind": Schema.string(enumeration: ["builtin", "custom"]),
+                "sharing": Schema.string(enumeration: ["private", "submitted", "approved"], nullable: true),
+            ], required: ["id", "name", "summary", "required_steps", "suggested_channels", "kind"])),
         ], required: ["items"]),
+        "CreateTemplateRequest": Schema.object([
+            "name": Schema.text("The template's name.", maxLength: 120),
+            "summary": Schema.string("What it is for.", maxLength: 500, nullable: true),
+            "share_with_platform": ["type": ["boolean", "null"],
+                                    "description": "Submit it to the platform; an operator approves it for every tenant."],
+        ], required: ["name"]),
         "TemplateDetail": Schema.object([
             "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
             "required_steps": Schema.array(Schema.string()), "ticket_categories": Schema.array(Schema.string()),

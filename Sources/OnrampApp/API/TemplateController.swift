@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import OnrampDomain
 import Vapor
@@ -10,6 +11,10 @@ struct TemplateController {
         let summary: String
         let requiredSteps: [String]
         let suggestedChannels: [String]
+        /// `builtin`, or `custom` for templates tenants made.
+        let kind: String
+        /// For custom templates: `private`, `submitted` or `approved`.
+        let sharing: String?
 
         init(_ template: IndustryTemplate) {
             id = template.id
@@ -17,7 +22,26 @@ struct TemplateController {
             summary = template.summary
             requiredSteps = template.requiredSteps.union([.review]).sorted().map(\.rawValue)
             suggestedChannels = template.suggestedChannels
+            kind = "builtin"
+            sharing = nil
         }
+
+        init(_ template: CustomTemplateSnapshot) {
+            let content = template.content
+            id = template.id.uuidString
+            name = template.name
+            summary = template.summary
+            requiredSteps = Set(content.requiredSteps).union([.review]).sorted().map(\.rawValue)
+            suggestedChannels = content.steps["channels"]?["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            kind = "custom"
+            sharing = template.sharing.rawValue
+        }
+    }
+
+    struct CreateRequest: Content {
+        var name: String?
+        var summary: String?
+        var shareWithPlatform: Bool?
     }
 
     struct TemplateDetail: Content {
@@ -58,6 +82,23 @@ struct TemplateController {
         /// What `applyTemplate` would fill in, per step (only where nothing was entered).
         let defaults: [String: [String: ConfigValue]]
 
+        init(_ template: CustomTemplateSnapshot) {
+            let content = template.content
+            id = template.id.uuidString
+            name = template.name
+            summary = template.summary
+            requiredSteps = Set(content.requiredSteps).union([.review]).sorted().map(\.rawValue)
+            ticketCategories = content.steps["knowledge_base"]?["categories"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            sla = [:]
+            businessHours = [:]
+            routingRules = []
+            faq = []
+            emailTemplates = []
+            suggestedChannels = content.steps["channels"]?["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            portalFeatures = content.steps["portal"]?["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            defaults = content.steps
+        }
+
         init(_ template: IndustryTemplate) {
             id = template.id
             name = template.name
@@ -86,8 +127,9 @@ struct TemplateController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let templateID = APIOperation.Parameter(
-            name: "templateId", location: .path, description: "A template id: " + IndustryTemplates.all.map(\.id).joined(separator: ", ") + ".",
-            schema: Schema.string(maxLength: 64), identifiesTenantResource: false)
+            name: "templateId", location: .path,
+            description: "A built-in template (" + IndustryTemplates.all.map(\.id).joined(separator: ", ") + ") or a custom template's id.",
+            schema: Schema.string(maxLength: 64))
         routes.register(.init(
             id: "listTemplates", method: .GET, path: "/api/v1/templates", tag: "Templates",
             summary: "The industry templates onboarding can start from",
@@ -107,31 +149,152 @@ struct TemplateController {
             responses: [.init(status: 200, description: "The session after applying.", schema: Schemas.ref("OnboardingSession"))],
             problems: [409]
         ), in: registry, use: apply)
+        routes.register(.init(
+            id: "createTemplate", method: .POST, path: "/api/v1/templates", tag: "Templates",
+            summary: "Save this tenant's configuration as a template (never secrets or identifying details)",
+            description: "Private to the tenant, or with `share_with_platform` submitted to the platform, where an operator approves it for every tenant.",
+            requestBody: Schemas.ref("CreateTemplateRequest"),
+            responses: [.init(status: 201, description: "The template.", schema: Schemas.ref("TemplateDetail"))]
+        ), in: registry, use: create)
+        routes.register(.init(
+            id: "listSubmittedTemplates", method: .GET, path: "/api/v1/operator/templates", tag: "Operators",
+            summary: "Custom templates submitted to the platform and waiting for approval (platform operators)",
+            responses: [.init(status: 200, description: "The submitted templates.", schema: Schemas.ref("TemplateList"))]
+        ), in: registry, use: submitted)
+        routes.register(.init(
+            id: "approveTemplate", method: .POST, path: "/api/v1/operator/templates/{templateId}/approve", tag: "Operators",
+            summary: "Approve a submitted template for every tenant (platform operators)",
+            parameters: [templateID],
+            responses: [.init(status: 200, description: "The approved template.", schema: Schemas.ref("TemplateDetail"))],
+            problems: [409]
+        ), in: registry, use: approve)
     }
 
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.settingsManage)
+        let body = try req.decodeJSON(CreateRequest.self)
+        var errors = FieldErrors()
+        let name = errors.requireText(body.name, field: "name", label: "Name", maxLength: 120)
+        var summary = ""
+        if let text = body.summary, !text.trimmingWhitespace().isEmpty {
+            summary = errors.requireText(text, field: "summary", label: "Summary", maxLength: 500) ?? ""
+        }
+        try errors.check()
+        let session = try await OnboardingController().load(req, scope)
+        let content = CustomTemplateContent.extract(from: session)
+        let encoded = String(decoding: try OnboardingRepository.encoder.encode(content), as: UTF8.self)
+        let sharing: CustomTemplate.Sharing = body.shareWithPlatform == true ? .submitted : .private
+        let requestID = req.requestID
+        let summaryText = summary
+        let template = try await req.writer.atomically { db -> CustomTemplate in
+            let template = CustomTemplate()
+            template.tenantID = scope.tenantID
+            template.name = name!
+            template.summary = summaryText
+            template.sharing = sharing
+            template.content = encoded
+            template.createdBy = principal.userID
+            try await template.create(on: db)
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "template.created", target: "template:\(try template.requireID())",
+                                      change: .init(after: ["name": template.name, "sharing": sharing.rawValue]), requestID: requestID)
+            return template
+        }
+        return try await TemplateDetail(try CustomTemplateSnapshot(template)).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func submitted(_ req: Request) async throws -> TemplateList {
+        _ = try req.requirePermission(.platformOperate)
+        let templates = try await CustomTemplate.query(on: req.db).filter(\.$sharing == CustomTemplate.Sharing.submitted)
+            .sort(\.$createdAt, .ascending).all()
+        return TemplateList(items: try templates.map { TemplateSummary(try CustomTemplateSnapshot($0)) })
+    }
+
+    @Sendable func approve(_ req: Request) async throws -> TemplateDetail {
+        let principal = try req.requirePermission(.platformOperate)
+        guard let raw = req.parameters.get("templateId"), let id = UUID(uuidString: raw) else {
+            throw Problem.notFound("That template")
+        }
+        let requestID = req.requestID
+        let template = try await req.writer.atomically { db -> CustomTemplate in
+            guard let template = try await CustomTemplate.find(id, on: db) else { throw Problem.notFound("That template") }
+            guard template.sharing == .submitted else {
+                throw Problem(.conflict, "Only submitted templates can be approved; this one is \(template.sharing.rawValue).")
+            }
+            template.sharing = .approved
+            template.approvedAt = Date()
+            try await template.update(on: db)
+            try await AuditLog.record(on: db, tenantID: AuditLog.platformTenantID, actor: principal.actorLabel,
+                                      actorUserID: principal.userID, action: "template.approved", target: "template:\(id)",
+                                      change: .init(before: ["sharing": "submitted"], after: ["sharing": "approved"]),
+                                      requestID: requestID)
+            return template
+        }
+        return TemplateDetail(try CustomTemplateSnapshot(template))
+    }
+
+
+
     @Sendable func list(_ req: Request) async throws -> TemplateList {
-        _ = try req.requireTenant(.onboardingRead)
-        return TemplateList(items: IndustryTemplates.all.map(TemplateSummary.init))
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let custom = try await CustomTemplateRepository(db: req.db).visible(in: scope)
+        return TemplateList(items: IndustryTemplates.all.map(TemplateSummary.init)
+            + (try custom.map { TemplateSummary(try CustomTemplateSnapshot($0)) }))
     }
 
     @Sendable func get(_ req: Request) async throws -> TemplateDetail {
-        _ = try req.requireTenant(.onboardingRead)
-        return TemplateDetail(try template(req))
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        switch try await template(req, scope) {
+        case .builtin(let template): return TemplateDetail(template)
+        case .custom(let template): return TemplateDetail(template)
+        }
     }
 
     @Sendable func apply(_ req: Request) async throws -> Response {
-        let template = try template(req)
+        let (scope, _) = try req.requireTenant(.onboardingManage)
+        let found = try await template(req, scope)
         let onboarding = OnboardingController()
         return try await onboarding.mutate(req, version: try onboarding.versionBody(req), action: "template.applied", step: nil) { session, now in
-            try session.apply(template, at: now)
+            switch found {
+            case .builtin(let template):
+                try session.apply(template, at: now)
+            case .custom(let template):
+                try session.apply(defaults: template.content.defaults, requiredSteps: Set(template.content.requiredSteps),
+                                  templateID: template.id.uuidString, at: now)
+            }
         }
     }
 
-    func template(_ req: Request) throws -> IndustryTemplate {
-        guard let id = req.parameters.get("templateId"), let template = IndustryTemplates.named(id) else {
-            throw Problem(.notFound, "There is no template with that id; templates are "
-                + IndustryTemplates.all.map(\.id).joined(separator: ", ") + ".")
+    enum Found: Sendable {
+        case builtin(IndustryTemplate)
+        case custom(CustomTemplateSnapshot)
+    }
+
+    /// A built-in template by id, or a custom one this tenant may see.
+    func template(_ req: Request, _ scope: TenantScope) async throws -> Found {
+        let raw = req.parameters.get("templateId") ?? ""
+        if let template = IndustryTemplates.named(raw) { return .builtin(template) }
+        if let id = UUID(uuidString: raw), let template = try await CustomTemplateRepository(db: req.db).find(id, in: scope) {
+            return .custom(try CustomTemplateSnapshot(template))
         }
-        return template
+        throw Problem(.notFound, "There is no template with that id; built-in templates are "
+            + IndustryTemplates.all.map(\.id).joined(separator: ", ") + ".")
+    }
+}
+
+/// A custom template as plain values, safe to pass between tasks.
+struct CustomTemplateSnapshot: Sendable {
+    let id: UUID
+    let name: String
+    let summary: String
+    let sharing: CustomTemplate.Sharing
+    let content: CustomTemplateContent
+
+    init(_ template: CustomTemplate) throws {
+        id = try template.requireID()
+        name = template.name
+        summary = template.summary
+        sharing = template.sharing
+        content = try OnboardingRepository.decoder.decode(CustomTemplateContent.self, from: Data(template.content.utf8))
     }
 }

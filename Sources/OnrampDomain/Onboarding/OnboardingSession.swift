@@ -182,17 +182,25 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
     /// tenant has not entered a value (a value the user entered is never overwritten).
     /// Completed steps keep their configuration untouched.
     public mutating func apply(_ template: IndustryTemplate, at now: Date) throws(OnboardingFailure) {
-        try requireActive()
         let timeZone = record(.organization).config["time_zone"]?.stringValue
+        try apply(defaults: template.allDefaults(timeZone: timeZone), requiredSteps: template.requiredSteps,
+                  templateID: template.id, at: now)
+    }
+
+    /// Applies any template given as defaults per step and the steps it requires.
+    public mutating func apply(
+        defaults: [OnboardingStepID: StepConfig], requiredSteps required: Set<OnboardingStepID>, templateID id: String,
+        at now: Date
+    ) throws(OnboardingFailure) {
+        try requireActive()
         for step in OnboardingStepID.allCases where record(step).state != .completed {
-            let defaults = template.defaults(for: step, timeZone: timeZone)
-            guard !defaults.isEmpty else { continue }
+            guard let values = defaults[step], !values.isEmpty else { continue }
             var record = record(step)
-            record.config = ConfigValue.object(record.config).filling(.object(defaults)).objectValue ?? record.config
+            record.config = ConfigValue.object(record.config).filling(.object(values)).objectValue ?? record.config
             steps[step] = record
         }
-        requiredSteps = template.requiredSteps.union([.review])
-        templateID = template.id
+        requiredSteps = required.union([.review])
+        templateID = id
         version += 1
     }
 

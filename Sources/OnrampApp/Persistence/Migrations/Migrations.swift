@@ -11,6 +11,7 @@ enum Migrations001 {
         migrations.add(CreateWebSessions())
         migrations.add(CreateAuditEvents())
         Migrations002.register(on: migrations)
+        migrations.add(CreateCustomTemplates())
     }
 }
 

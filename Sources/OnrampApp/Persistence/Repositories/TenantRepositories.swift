@@ -48,3 +48,23 @@ struct TenantRepository {
         return tenant
     }
 }
+
+/// Custom templates a tenant may see: its own, and those operators approved for everyone.
+struct CustomTemplateRepository {
+    let db: any Database
+
+    func visible(in scope: TenantScope) async throws -> [CustomTemplate] {
+        try await CustomTemplate.query(on: db)
+            .group(.or) { group in
+                group.filter(\.$tenantID == scope.tenantID).filter(\.$sharing == .approved)
+            }
+            .sort(\.$createdAt, .descending)
+            .all()
+    }
+
+    /// The template when this tenant may see it; another tenant's private one looks missing.
+    func find(_ id: UUID, in scope: TenantScope) async throws -> CustomTemplate? {
+        guard let template = try await CustomTemplate.find(id, on: db) else { return nil }
+        return template.tenantID == scope.tenantID || template.sharing == .approved ? template : nil
+    }
+}
