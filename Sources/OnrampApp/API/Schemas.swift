@@ -123,7 +123,8 @@ enum Schemas {
         ], required: ["items"]),
         "CreateTemplateRequest": Schema.object([
             "name": Schema.text("The template's name.", maxLength: 120),
-            "summary": Schema.string("What it is for.", maxLength: 500, nullable: true),
+            "summary": Schema.string("What it is for (one line).", maxLength: 500,
+                                     pattern: #"^[^\x00-\x1F\x7F-\x9F]*$"#, nullable: true),
             "share_with_platform": ["type": ["boolean", "null"],
                                     "description": "Submit it to the platform; an operator approves it for every tenant."],
         ], required: ["name"]),
