@@ -392,3 +392,36 @@ struct CustomTemplateAPITests {
         }
     }
 }
+
+@Suite("Channel secrets")
+struct ChannelSecretTests {
+    @Test func secretsAreSealedStoredAndNeverShown() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let response = try await app.testing().sendRequest(
+                .PATCH, "/api/v1/onboarding/steps/channels", headers: account.bearer + .json,
+                body: .json(["config": ["enabled": ["whatsapp"], "whatsapp": [
+                    "phone_number_id": "106540352242922", "display_phone": "+4930123456", "access_token": "EAAGm0PX4ZCpsBA-secret",
+                ]]]))
+            #expect(response.status == .ok)
+            #expect(!response.body.string.contains("EAAGm0PX4ZCpsBA-secret"))
+            let channels = (try response.jsonObject()["steps"] as? [[String: Any]])?.first { $0["id"] as? String == "channels" }
+            let whatsapp = (channels?["config"] as? [String: Any])?["whatsapp"] as? [String: Any]
+            #expect((whatsapp?["access_token"] as? [String: Any])?["is_set"] as? Bool == true)
+            #expect(whatsapp?["phone_number_id"] as? String == "106540352242922")
+
+            let record = try #require(try await OnboardingSessionRecord.query(on: app.db)
+                .filter(\.$tenantID == account.tenantID).first())
+            #expect(!record.document.contains("EAAGm0PX4ZCpsBA-secret"))
+            let session = try OnboardingRepository.decoder.decode(OnboardingSession.self, from: Data(record.document.utf8))
+            let sealed = try #require(session.record(.channels).config["whatsapp"]?.objectValue?["access_token"]?
+                .objectValue?["sealed"]?.stringValue)
+            let context = OnboardingController.secretContext(TenantScope(tenantID: account.tenantID), .channels,
+                                                             "whatsapp.access_token")
+            #expect(try app.onramp.secretBox.open(sealed, context: context) == "EAAGm0PX4ZCpsBA-secret")
+            #expect(throws: SecretBox.Failure.self) { try app.onramp.secretBox.open(sealed, context: "tenant:other") }
+            let audit = try await AuditEvent.query(on: app.db).filter(\.$tenantID == account.tenantID).all()
+            #expect(!audit.contains { $0.changes.contains("EAAGm0PX4ZCpsBA-secret") })
+        }
+    }
+}

@@ -388,3 +388,19 @@ struct ForbiddenInSavesTests {
             == ["email.password"])
     }
 }
+
+@Suite("Sealed secrets")
+struct SealedSecretTests {
+    @Test func sealedSecretsAreAcceptedPlainOnesAreNot() throws {
+        let sealed: ConfigValue = .object(["sealed": .string("sb1.abcd1234.AAAA")])
+        #expect(StepValidator.isSealedSecret(sealed))
+        #expect(!StepValidator.isSealedSecret(.string("EAAG")))
+        #expect(!StepValidator.isSealedSecret(.object(["sealed": .string("plain")])))
+        #expect(StepValidator.secretPaths(of: .channels).contains("whatsapp.access_token"))
+        #expect(StepValidator.secretPaths(of: .organization).isEmpty)
+        var session = OnboardingSession.start(at: Date(timeIntervalSince1970: 0))
+        try session.update(.channels, patch: ["whatsapp": .object(["access_token": sealed])], complete: false,
+                           at: Date(timeIntervalSince1970: 1))
+        #expect(session.record(.channels).config["whatsapp"]?.objectValue?["access_token"] == sealed)
+    }
+}

@@ -46,7 +46,8 @@ struct OnboardingController {
                 let record = session.record(step)
                 return StepResponse(
                     id: step.rawValue, title: step.title, state: record.state.rawValue, required: session.isRequired(step),
-                    prerequisites: step.prerequisites.map(\.rawValue), config: record.config,
+                    prerequisites: step.prerequisites.map(\.rawValue),
+                    config: OnboardingController.redacted(.object(record.config)).objectValue ?? [:],
                     warnings: StepValidator.validate(step, record.config).warnings,
                     startedAt: record.startedAt, completedAt: record.completedAt, secondsSpent: Int(record.secondsSpent))
             }
@@ -157,8 +158,10 @@ struct OnboardingController {
         let step = try stepID(req)
         let body = try req.decodeJSON(UpdateRequest.self)
         let complete = body.complete ?? false
+        let (scope, _) = try req.requireTenant(.onboardingManage)
+        let patch = try Self.sealingSecrets(in: body.config ?? [:], of: step, scope: scope, box: req.onramp.secretBox)
         return try await mutate(req, version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
-            try session.update(step, patch: body.config ?? [:], complete: complete, at: now)
+            try session.update(step, patch: patch, complete: complete, at: now)
         }
     }
 
@@ -264,6 +267,35 @@ struct OnboardingController {
             summary["fields"] = record.config.keys.sorted().joined(separator: ",")
         }
         return summary
+    }
+
+    /// Replaces plain secrets in a patch (`whatsapp.access_token`, …) with their sealed form,
+    /// bound to the tenant and the field, so they never reach the database in clear.
+    static func sealingSecrets(in patch: StepConfig, of step: OnboardingStepID, scope: TenantScope,
+                               box: SecretBox) throws -> StepConfig {
+        var sealed = patch
+        for path in StepValidator.secretPaths(of: step) {
+            let parts = path.split(separator: ".").map(String.init)
+            guard parts.count == 2, case .object(var parent)? = sealed[parts[0]],
+                  let plain = parent[parts[1]]?.stringValue else { continue }
+            parent[parts[1]] = .object(["sealed": .string(try box.seal(plain, context: secretContext(scope, step, path)))])
+            sealed[parts[0]] = .object(parent)
+        }
+        return sealed
+    }
+
+    static func secretContext(_ scope: TenantScope, _ step: OnboardingStepID, _ path: String) -> String {
+        "tenant:\(scope.tenantID.uuidString.lowercased()):onboarding.\(step.rawValue).\(path)"
+    }
+
+    /// Sealed secrets are shown only as being set.
+    static func redacted(_ value: ConfigValue) -> ConfigValue {
+        if StepValidator.isSealedSecret(value) { return .object(["is_set": .bool(true)]) }
+        switch value {
+        case .object(let members): return .object(members.mapValues(redacted))
+        case .array(let items): return .array(items.map(redacted))
+        default: return value
+        }
     }
 
     /// Reads the session; only a tenant without one yet (from before onboarding existed) writes.

@@ -102,9 +102,18 @@ public enum StepValidator {
     static let secretPaths = ["whatsapp.access_token", "instagram.access_token", "email.password"]
 
     static func secrets(_ check: inout Checker) {
-        for secretKey in secretPaths where check.value(secretKey) != nil {
-            check.error(secretKey, "Secrets are not stored in onboarding data; connect the channel to enter them.", "secret_not_allowed")
+        for secretKey in secretPaths {
+            guard let value = check.value(secretKey), !isSealedSecret(value) else { continue }
+            check.error(secretKey, "This secret must be sealed before it is stored.", "secret_not_allowed")
         }
+    }
+
+    /// Where secrets may appear in a step's configuration (dotted paths).
+    public static func secretPaths(of step: OnboardingStepID) -> [String] { step == .channels ? secretPaths : [] }
+
+    /// A secret as stored: `{"sealed": "sb1.…"}`, sealed by the `SecretBox`.
+    public static func isSealedSecret(_ value: ConfigValue) -> Bool {
+        value.objectValue?["sealed"]?.stringValue?.hasPrefix("sb1.") == true
     }
 
     /// Problems that refuse even a partial save: values that must never be stored.
