@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import OnrampDomain
 import Vapor
 
@@ -204,7 +205,7 @@ struct OnboardingController {
         let requestID = req.requestID
         let (session, nextSteps) = try await req.writer.atomically { db -> (OnboardingSession, [String]?) in
             let repository = OnboardingRepository(db: db)
-            let (record, current) = try await repository.load(in: scope, forUpdate: true)
+            let current = try await repository.load(in: scope, forUpdate: true)
             if let expected, expected != current.version {
                 var problem = Problem(.conflict, "Onboarding changed since version \(expected) (it is at version \(current.version) now). Reload, then apply your change again.")
                 problem.current = try JSONValue(encoding: SessionResponse(current))
@@ -221,16 +222,17 @@ struct OnboardingController {
                 case .invalid(let errors): throw Problem.validation(ValidationFailure(errors))
                 }
             }
-            try await repository.save(session, to: record, in: scope)
+            try await repository.save(session, in: scope)
             let stepRecord = step.map { session.record($0) }
             try await AuditLog.record(
                 on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                 action: "onboarding.\(action)", target: step.map { "onboarding_step:\($0.rawValue)" } ?? "onboarding",
                 change: .init(before: Self.summary(current, step), after: Self.summary(session, step)), requestID: requestID)
-            try await ActivityEvent(
-                tenantID: scope.tenantID, actorUserID: principal.userID, kind: "onboarding", step: step?.rawValue,
-                action: action, occurredAt: now, durationSeconds: stepRecord?.secondsSpent
-            ).create(on: db)
+            try await db.sql.raw("""
+                INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
+                VALUES (\(bind: UUID()), \(bind: scope.tenantID), \(bind: principal.userID), 'onboarding',
+                        \(bind: step?.rawValue), \(bind: action), \(bind: now), \(bind: stepRecord?.secondsSpent))
+                """).run()
             var nextSteps: [String]?
             if activate {
                 nextSteps = try await Self.activate(session, scope: scope, on: db, at: now)
@@ -300,10 +302,8 @@ struct OnboardingController {
 
     /// Reads the session; only a tenant without one yet (from before onboarding existed) writes.
     func load(_ req: Request, _ scope: TenantScope) async throws -> OnboardingSession {
-        if let record = try await OnboardingSessionRecord.query(on: req.db).filter(\.$tenantID == scope.tenantID).first() {
-            return try OnboardingRepository.decoder.decode(OnboardingSession.self, from: Data(record.document.utf8))
-        }
-        return try await req.writer.atomically { db in try await OnboardingRepository(db: db).load(in: scope).1 }
+        if let session = try await OnboardingRepository(db: req.db).find(in: scope) { return session }
+        return try await req.writer.atomically { db in try await OnboardingRepository(db: db).load(in: scope) }
     }
 
     func respond(_ session: OnboardingSession, _ req: Request, nextSteps: [String]? = nil) async throws -> Response {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import OnrampDomain
 import Vapor
@@ -21,23 +22,33 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     }
 
     static func principal(forToken token: String, using writer: DatabaseWriter, now: Date = Date()) async throws -> Principal {
-        let db = writer.database
         let refused = Problem(.unauthenticated, "The API token is not valid, was revoked, or has expired.")
+        // One query on every API call: the token, its user and their membership in the token's tenant.
         guard let secret = APITokenSecret(token),
-              let record = try await APIToken.query(on: db).filter(\.$tokenHash == secret.hash).first(),
-              record.revokedAt == nil, record.expiresAt.map({ $0 > now }) ?? true,
-              let user = try await User.find(record.userID, on: db),
-              let membership = try await Membership.query(on: db)
-                .filter(\.$tenantID == record.tenantID).filter(\.$userID == record.userID).first()
+              let row = try await writer.database.sql.raw("""
+                  SELECT t.id AS token_id, t.tenant_id, t.expires_at, t.revoked_at, t.last_used_at,
+                         u.id AS user_id, u.email, u.name, u.is_operator, m.role
+                  FROM api_tokens t
+                  JOIN users u ON u.id = t.user_id
+                  JOIN memberships m ON m.user_id = t.user_id AND m.tenant_id = t.tenant_id
+                  WHERE t.token_hash = \(bind: secret.hash)
+                  """).first(),
+              try row.decodeNil(column: "revoked_at"),
+              let role = Role(rawValue: try row.decode(column: "role", as: String.self))
         else { throw refused }
-        let tokenID = try record.requireID()
-        if record.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+        if let expiresAt = try row.decode(column: "expires_at", as: Date?.self), expiresAt <= now { throw refused }
+        let tokenID = try row.decode(column: "token_id", as: UUID.self)
+        let lastUsedAt = try row.decode(column: "last_used_at", as: Date?.self)
+        if lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try await writer.atomically { db in
                 try await APIToken.query(on: db).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
             }
         }
-        return Principal(userID: try user.requireID(), email: user.email, name: user.name, isOperator: user.isOperator,
-                         tenant: (TenantScope(tenantID: membership.tenantID), membership.role),
+        return Principal(userID: try row.decode(column: "user_id", as: UUID.self),
+                         email: try row.decode(column: "email", as: String.self),
+                         name: try row.decode(column: "name", as: String.self),
+                         isOperator: try row.decode(column: "is_operator", as: Bool.self),
+                         tenant: (TenantScope(tenantID: try row.decode(column: "tenant_id", as: UUID.self)), role),
                          credential: .apiToken(id: tokenID))
     }
 

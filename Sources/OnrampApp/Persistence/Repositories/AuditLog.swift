@@ -21,39 +21,33 @@ enum AuditLog {
     }
 
     /// Appends an event; `db` must be inside a transaction (see `DatabaseWriter.atomically`).
-    @discardableResult
     static func record(
         on db: any Database, tenantID: UUID, actor: String, actorUserID: UUID?, action: String, target: String,
         change: Change, requestID: String?, now: Date = Date()
-    ) async throws -> AuditEvent {
+    ) async throws {
         if !db.isSQLite {
             // Serialise writers of one chain; SQLite transactions are already serial.
             try await db.sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: tenantID.uuidString), 0))").run()
         }
-        let last = try await AuditEvent.query(on: db)
-            .filter(\.$tenantID == tenantID)
-            .sort(\.$sequence, .descending)
-            .first()
-        let sequence = (last?.sequence ?? 0) + 1
-        let previousHash = last?.hash ?? AuditChain.genesis
+        // Plain SQL on this path: it runs in every audited change.
+        let last = try await db.sql.raw("""
+            SELECT sequence, hash FROM audit_events WHERE tenant_id = \(bind: tenantID)
+            ORDER BY sequence DESC LIMIT 1
+            """).first()
+        let sequence = (try last?.decode(column: "sequence", as: Int.self) ?? 0) + 1
+        let previousHash = try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
         let occurredAt = AuditChain.normalize(now)
         let changes = change.json()
-        let event = AuditEvent()
-        event.tenantID = tenantID
-        event.sequence = sequence
-        event.actor = actor
-        event.actorUserID = actorUserID
-        event.action = action
-        event.target = target
-        event.changes = changes
-        event.requestID = requestID
-        event.occurredAt = occurredAt
-        event.previousHash = previousHash
-        event.hash = AuditChain.hash(sequence: sequence, tenantID: tenantID, actor: actor, action: action,
-                                     target: target, changes: changes, requestID: requestID,
-                                     occurredAt: occurredAt, previousHash: previousHash)
-        try await event.create(on: db)
-        return event
+        let hash = AuditChain.hash(sequence: sequence, tenantID: tenantID, actor: actor, action: action,
+                                   target: target, changes: changes, requestID: requestID,
+                                   occurredAt: occurredAt, previousHash: previousHash)
+        try await db.sql.raw("""
+            INSERT INTO audit_events (id, tenant_id, sequence, actor, actor_user_id, action, target, changes,
+                                      request_id, occurred_at, previous_hash, hash)
+            VALUES (\(bind: UUID()), \(bind: tenantID), \(bind: sequence), \(bind: actor), \(bind: actorUserID),
+                    \(bind: action), \(bind: target), \(bind: changes), \(bind: requestID), \(bind: occurredAt),
+                    \(bind: previousHash), \(bind: hash))
+            """).run()
     }
 
     /// Checks a tenant's whole chain.

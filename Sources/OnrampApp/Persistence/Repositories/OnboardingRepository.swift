@@ -31,27 +31,36 @@ struct OnboardingRepository {
         return session
     }
 
-    /// The session, created on first use for tenants that predate onboarding.
-    /// Inside a transaction on PostgreSQL the row is locked until it commits.
-    func load(in scope: TenantScope, forUpdate: Bool = false) async throws -> (OnboardingSessionRecord, OnboardingSession) {
-        if forUpdate, !db.isSQLite {
-            try await db.sql.raw("SELECT id FROM onboarding_sessions WHERE tenant_id = \(bind: scope.tenantID) FOR UPDATE").run()
-        }
-        if let record = try await OnboardingSessionRecord.query(on: db).filter(\.$tenantID == scope.tenantID).first() {
-            let session = try Self.decoder.decode(OnboardingSession.self, from: Data(record.document.utf8))
-            return (record, session)
-        }
-        let session = try await create(in: scope)
-        guard let record = try await OnboardingSessionRecord.query(on: db).filter(\.$tenantID == scope.tenantID).first() else {
-            throw Problem(.internalError, "The onboarding session could not be created.")
-        }
-        return (record, session)
+    /// The session as stored, or nil for tenants that predate onboarding. Plain SQL: this is
+    /// on the path of every onboarding request. With `forUpdate` on PostgreSQL the row stays
+    /// locked until the transaction ends.
+    func find(in scope: TenantScope, forUpdate: Bool = false) async throws -> OnboardingSession? {
+        let lock = forUpdate && !db.isSQLite ? " FOR UPDATE" : ""
+        guard let row = try await db.sql.raw("""
+            SELECT document FROM onboarding_sessions WHERE tenant_id = \(bind: scope.tenantID)\(unsafeRaw: lock)
+            """).first()
+        else { return nil }
+        return try Self.decoder.decode(OnboardingSession.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
     }
 
-    func save(_ session: OnboardingSession, to record: OnboardingSessionRecord, in scope: TenantScope) async throws {
-        precondition(record.tenantID == scope.tenantID, "an onboarding record is saved only through its own tenant's scope")
-        try apply(session, to: record)
-        try await record.update(on: db)
+    /// The session, created on first use for tenants that predate onboarding.
+    func load(in scope: TenantScope, forUpdate: Bool = false) async throws -> OnboardingSession {
+        if let session = try await find(in: scope, forUpdate: forUpdate) { return session }
+        return try await create(in: scope)
+    }
+
+    /// Stores `session` for the tenant of `scope` (the row exists: it was loaded before).
+    func save(_ session: OnboardingSession, in scope: TenantScope) async throws {
+        let lastActivity = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()
+        let document = String(decoding: try Self.encoder.encode(session), as: UTF8.self)
+        try await db.sql.raw("""
+            UPDATE onboarding_sessions
+            SET version = \(bind: session.version), state = \(bind: session.state.rawValue),
+                current_step = \(bind: session.currentStep.rawValue), progress = \(bind: session.progress),
+                last_activity_at = \(bind: lastActivity), completed_at = \(bind: session.completedAt),
+                document = \(bind: document), updated_at = \(bind: Date())
+            WHERE tenant_id = \(bind: scope.tenantID)
+            """).run()
     }
 
     private func apply(_ session: OnboardingSession, to record: OnboardingSessionRecord) throws {
