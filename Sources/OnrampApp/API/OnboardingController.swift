@@ -49,7 +49,8 @@ struct OnboardingController {
                     id: step.rawValue, title: step.title, state: record.state.rawValue, required: session.isRequired(step),
                     prerequisites: step.prerequisites.map(\.rawValue),
                     config: OnboardingController.redacted(.object(record.config)).objectValue ?? [:],
-                    warnings: StepValidator.validate(step, record.config).warnings,
+                    // Only branding has warnings (contrast); skip validating the other steps.
+                    warnings: step == .branding ? StepValidator.validate(step, record.config).warnings : [],
                     startedAt: record.startedAt, completedAt: record.completedAt, secondsSpent: Int(record.secondsSpent))
             }
             self.nextSteps = nextSteps

@@ -42,8 +42,9 @@ struct DatabaseWriter: Sendable {
     let serializer: WriteSerializer?
 
     /// Runs `body` in one transaction. On SQLite the transaction waits its turn in this process
-    /// and takes the write lock first, so a read that turns into a write never fails mid-way
-    /// because another process wrote in between. `body` must not call `atomically` again.
+    /// and takes the write lock first (`BEGIN IMMEDIATE`), so a read that turns into a write
+    /// never fails mid-way because another process wrote in between. `body` must not start
+    /// another transaction.
     func atomically<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard let serializer else { return try await database.transaction(body) }
         await serializer.acquire()
@@ -53,9 +54,16 @@ struct DatabaseWriter: Sendable {
                 // crash of the process; only an OS crash or power loss may lose the newest ones.
                 // Saves an fsync per commit. (The setting is per connection, hence here.)
                 try await connection.sql.raw("PRAGMA synchronous = NORMAL").run()
-                return try await connection.transaction { db in
-                    try await db.sql.raw("UPDATE write_gate SET turns = turns + 1 WHERE id = 1").run()
-                    return try await body(db)
+                // IMMEDIATE takes the write lock at the start, so a read that turns into a write
+                // never fails because another process (a CLI command) wrote in between.
+                try await connection.sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(connection)
+                    try await connection.sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await connection.sql.raw("ROLLBACK").run()
+                    throw error
                 }
             }
             await serializer.release()

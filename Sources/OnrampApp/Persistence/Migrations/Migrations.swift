@@ -3,7 +3,6 @@ import Fluent
 /// The schema's history, in order. A landed migration is never edited; a fix is a new one.
 enum Migrations001 {
     static func register(on migrations: Migrations) {
-        migrations.add(CreateWriteGate())
         migrations.add(CreateTenants())
         migrations.add(CreateUsers())
         migrations.add(CreateMemberships())
