@@ -122,3 +122,17 @@ struct TrimmingWhitespaceTests {
         #expect("\u{200B}x".trimmingWhitespace() == "\u{200B}x")
     }
 }
+
+@Suite("Whole-number parameters")
+struct WholeNumberTests {
+    @Test func absentGivesFallbackValidGivesValueOthersAreErrors() {
+        var errors = FieldErrors()
+        #expect(errors.wholeNumber(nil, field: "limit", label: "Limit", in: 1...10, fallback: 5) == 5)
+        #expect(errors.wholeNumber("7", field: "limit", label: "Limit", in: 1...10, fallback: 5) == 7)
+        #expect(errors.isEmpty)
+        #expect(errors.wholeNumber("0", field: "limit", label: "Limit", in: 1...10, fallback: 5) == nil)
+        #expect(errors.wholeNumber("x", field: "page", label: "Page", in: 1...10, fallback: 5) == nil)
+        #expect(errors.all.map(\.message) == ["Limit must be a whole number from 1 to 10.", "Page must be a whole number from 1 to 10."])
+        #expect(errors.all.allSatisfy { $0.code == "out_of_range" })
+    }
+}

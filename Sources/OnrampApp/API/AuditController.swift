@@ -46,12 +46,7 @@ struct AuditController {
         let (scope, _) = try req.requireTenant(.auditRead)
         let query = try req.query.decode(Query.self)
         var errors = FieldErrors()
-        var limit = 50
-        if let raw = query.limit {
-            if let value = Int(raw), (1...200).contains(value) { limit = value } else {
-                errors.add("limit", "Limit must be a whole number from 1 to 200.", code: "out_of_range")
-            }
-        }
+        let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50
         var before: Int?
         if let raw = query.before {
             if let value = Int(raw), value >= 1 {

@@ -34,15 +34,11 @@ struct OperatorController {
 
     @Sendable func listTenants(_ req: Request) async throws -> TenantPage {
         _ = try req.requirePermission(.platformTenantsRead)
-        var limit = 100
-        if let raw = try req.query.decode(Query.self).limit {
-            guard let value = Int(raw), (1...500).contains(value) else {
-                throw ValidationFailure([FieldError(field: "limit", message: "Limit must be a whole number from 1 to 500.",
-                                                    code: "out_of_range")])
-            }
-            limit = value
-        }
-        let tenants = try await Tenant.query(on: req.db).sort(\.$createdAt, .descending).limit(limit).all()
+        var errors = FieldErrors()
+        let limit = errors.wholeNumber(try req.query.decode(Query.self).limit, field: "limit", label: "Limit",
+                                       in: 1...500, fallback: 100)
+        try errors.check()
+        let tenants = try await Tenant.query(on: req.db).sort(\.$createdAt, .descending).limit(limit ?? 100).all()
         let ids = try tenants.map { try $0.requireID() }
         let memberships = ids.isEmpty ? [] : try await Membership.query(on: req.db).filter(\.$tenantID ~~ ids).all()
         let counts = Dictionary(grouping: memberships, by: \.tenantID).mapValues(\.count)

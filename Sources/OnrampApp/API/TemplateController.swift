@@ -20,7 +20,7 @@ struct TemplateController {
             id = template.id
             name = template.name
             summary = template.summary
-            requiredSteps = template.requiredSteps.union([.review]).sorted().map(\.rawValue)
+            requiredSteps = TemplateController.stepIDs(template.requiredSteps)
             suggestedChannels = template.suggestedChannels
             kind = "builtin"
             sharing = nil
@@ -31,11 +31,16 @@ struct TemplateController {
             id = template.id.uuidString
             name = template.name
             summary = template.summary
-            requiredSteps = Set(content.requiredSteps).union([.review]).sorted().map(\.rawValue)
-            suggestedChannels = content.steps["channels"]?["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            requiredSteps = TemplateController.stepIDs(Set(content.requiredSteps))
+            suggestedChannels = content.strings(.channels, "enabled")
             kind = "custom"
             sharing = template.sharing.rawValue
         }
+    }
+
+    /// Required step ids as the API lists them: review is always required.
+    static func stepIDs(_ required: Set<OnboardingStepID>) -> [String] {
+        required.union([.review]).sorted().map(\.rawValue)
     }
 
     struct CreateRequest: Content {
@@ -87,15 +92,15 @@ struct TemplateController {
             id = template.id.uuidString
             name = template.name
             summary = template.summary
-            requiredSteps = Set(content.requiredSteps).union([.review]).sorted().map(\.rawValue)
-            ticketCategories = content.steps["knowledge_base"]?["categories"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            requiredSteps = TemplateController.stepIDs(Set(content.requiredSteps))
+            ticketCategories = content.strings(.knowledgeBase, "categories")
             sla = [:]
             businessHours = [:]
             routingRules = []
             faq = []
             emailTemplates = []
-            suggestedChannels = content.steps["channels"]?["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            portalFeatures = content.steps["portal"]?["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            suggestedChannels = content.strings(.channels, "enabled")
+            portalFeatures = content.strings(.portal, "features")
             defaults = content.steps
         }
 
@@ -103,7 +108,7 @@ struct TemplateController {
             id = template.id
             name = template.name
             summary = template.summary
-            requiredSteps = template.requiredSteps.union([.review]).sorted().map(\.rawValue)
+            requiredSteps = TemplateController.stepIDs(template.requiredSteps)
             ticketCategories = template.ticketCategories
             sla = template.sla.mapValues { Target(firstResponseMinutes: $0.firstResponseMinutes, resolutionMinutes: $0.resolutionMinutes) }
             businessHours = template.businessHours

@@ -80,10 +80,9 @@ extension RoutesBuilder {
         use handler: @escaping @Sendable (Request) async throws -> Output
     ) -> Route {
         registry.add(operation)
-        let body: HTTPBodyStreamStrategy = operation.method == .GET || operation.method == .HEAD
-            ? .collect(maxSize: "1kb") : .collect(maxSize: operation.maxBodySize)
-        let limit = operation.method == .GET || operation.method == .HEAD ? 1024 : operation.maxBodySize.value
-        let route = on(operation.method, operation.pathComponents, body: body) { req async throws -> Output in
+        let maxSize: ByteCount = operation.method == .GET || operation.method == .HEAD ? "1kb" : operation.maxBodySize
+        let limit = maxSize.value
+        let route = on(operation.method, operation.pathComponents, body: .collect(maxSize: maxSize)) { req async throws -> Output in
             // Bodies that arrived whole skip the streaming limit; check them here too.
             if let bytes = req.body.data?.readableBytes, bytes > limit {
                 throw Problem(.payloadTooLarge, "The request body is \(bytes) bytes; this endpoint accepts at most \(limit).")

@@ -28,6 +28,11 @@ public struct CustomTemplateContent: Sendable, Equatable, Codable {
         return CustomTemplateContent(requiredSteps: session.requiredSteps.sorted(), steps: steps)
     }
 
+    /// The list of strings a step's field holds (`channels.enabled`, …), or none.
+    public func strings(_ step: OnboardingStepID, _ field: String) -> [String] {
+        steps[step.rawValue]?[field]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
     public var defaults: [OnboardingStepID: StepConfig] {
         var result: [OnboardingStepID: StepConfig] = [:]
         for (key, config) in steps { if let step = OnboardingStepID(rawValue: key) { result[step] = config } }

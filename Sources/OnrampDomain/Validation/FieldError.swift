@@ -62,6 +62,19 @@ public struct FieldErrors: Sendable {
         return trimmed
     }
 
+    /// Reads an optional whole number (a query parameter, say) within `range`.
+    /// Returns `fallback` when absent, nil when it was added as an error.
+    public mutating func wholeNumber(
+        _ raw: String?, field: String, label: String, in range: ClosedRange<Int>, fallback: Int
+    ) -> Int? {
+        guard let raw else { return fallback }
+        guard let value = Int(raw), range.contains(value) else {
+            add(field, "\(label) must be a whole number from \(range.lowerBound) to \(range.upperBound).", code: "out_of_range")
+            return nil
+        }
+        return value
+    }
+
     public func check() throws(ValidationFailure) {
         try ValidationFailure.check(all)
     }

@@ -39,15 +39,4 @@ final class ActivityEvent: Model, @unchecked Sendable {
     @OptionalField(key: "duration_seconds") var durationSeconds: Double?
 
     init() {}
-
-    init(tenantID: UUID, actorUserID: UUID?, kind: String, step: String?, action: String, occurredAt: Date,
-         durationSeconds: Double?) {
-        self.tenantID = tenantID
-        self.actorUserID = actorUserID
-        self.kind = kind
-        self.step = step
-        self.action = action
-        self.occurredAt = occurredAt
-        self.durationSeconds = durationSeconds
-    }
 }
