@@ -1,11 +1,16 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import OnrampDomain
 import Vapor
 
 /// Starts Onramp: parses the command line, configures, runs the command (`serve` by default).
 public enum Entrypoint {
     public static func main() async {
+        // Runs Swift concurrency's tasks on NIO's event loops, so an async route handler does
+        // not hop between dispatch threads and event-loop threads at every await.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var env: Vapor.Environment
         do {
             env = try Environment.detect()

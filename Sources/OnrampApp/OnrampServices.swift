@@ -16,6 +16,8 @@ final class OnrampServices: Sendable {
     let databasePoolSize: Int
     /// Queues SQLite writers in this process; nil on PostgreSQL.
     let sqliteWrites: WriteSerializer?
+    /// Onboarding changes, committed in groups.
+    let onboardingChanges = OnboardingChangeQueue()
 
     init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits,
          databasePoolSize: Int, serializesWrites: Bool) {

@@ -41,8 +41,12 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
-        poolSize = loops
+        // Several connections per event loop: under WAL readers run beside the one writer, and
+        // the writer (which keeps its connection for a whole group commit) must not hold up
+        // the reads of requests on its event loop.
+        let perLoop = 4
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .debug), as: .sqlite)
+        poolSize = perLoop * loops
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         if let searchPath = options.postgresSearchPath { configuration.searchPath = searchPath }

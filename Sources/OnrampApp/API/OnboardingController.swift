@@ -195,52 +195,20 @@ struct OnboardingController {
         }
     }
 
-    /// Applies one domain operation in a transaction: version check, state change, audit
-    /// event, activity event; on completion also activation.
+    /// Applies one domain operation through the change queue (one transaction with the
+    /// changes waiting beside it): version check, state change, audit event, activity event;
+    /// on completion also activation.
     func mutate(
         _ req: Request, version bodyVersion: Int?, action: String, step: OnboardingStepID?, activate: Bool = false,
         _ operation: @escaping @Sendable (inout OnboardingSession, Date) throws -> Void
     ) async throws -> Response {
         let (scope, principal) = try req.requireTenant(.onboardingManage)
-        let expected = try expectedVersion(req, body: bodyVersion)
-        let requestID = req.requestID
-        let (session, nextSteps) = try await req.writer.atomically { db -> (OnboardingSession, [String]?) in
-            let repository = OnboardingRepository(db: db)
-            let current = try await repository.load(in: scope, forUpdate: true)
-            if let expected, expected != current.version {
-                var problem = Problem(.conflict, "Onboarding changed since version \(expected) (it is at version \(current.version) now). Reload, then apply your change again.")
-                problem.current = try JSONValue(encoding: SessionResponse(current))
-                problem.headers.replaceOrAdd(name: .eTag, value: "\"\(current.version)\"")
-                throw problem
-            }
-            var session = current
-            let now = Date()
-            do {
-                try operation(&session, now)
-            } catch let failure as OnboardingFailure {
-                switch failure {
-                case .refused(let error): throw Problem(.conflict, error.description)
-                case .invalid(let errors): throw Problem.validation(ValidationFailure(errors))
-                }
-            }
-            try await repository.save(session, in: scope)
-            let stepRecord = step.map { session.record($0) }
-            try await AuditLog.record(
-                on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
-                action: "onboarding.\(action)", target: step.map { "onboarding_step:\($0.rawValue)" } ?? "onboarding",
-                change: .init(before: Self.summary(current, step), after: Self.summary(session, step)), requestID: requestID)
-            try await db.sql.raw("""
-                INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
-                VALUES (\(bind: UUID()), \(bind: scope.tenantID), \(bind: principal.userID), 'onboarding',
-                        \(bind: step?.rawValue), \(bind: action), \(bind: now), \(bind: stepRecord?.secondsSpent))
-                """).run()
-            var nextSteps: [String]?
-            if activate {
-                nextSteps = try await Self.activate(session, scope: scope, on: db, at: now)
-            }
-            return (session, nextSteps)
-        }
-        return try await respond(session, req, nextSteps: nextSteps)
+        let change = OnboardingChangeQueue.Change(
+            scope: scope, actor: principal.actorLabel, actorUserID: principal.userID, requestID: req.requestID,
+            expectedVersion: try expectedVersion(req, body: bodyVersion), action: action, step: step,
+            activates: activate, operation: operation)
+        let applied = try await req.onramp.onboardingChanges.apply(change, using: req.writer)
+        return try await respond(applied.session, req, nextSteps: applied.nextSteps)
     }
 
     /// Turns on what the tenant configured and says what to do next.
@@ -308,9 +276,10 @@ struct OnboardingController {
     }
 
     func respond(_ session: OnboardingSession, _ req: Request, nextSteps: [String]? = nil) async throws -> Response {
-        let response = try await SessionResponse(session, nextSteps: nextSteps).encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: .eTag, value: "\"\(session.version)\"")
-        return response
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .eTag, value: "\"\(session.version)\"")
+        return Response(status: .ok, headers: headers, body: .init(buffer: SessionResponse(session, nextSteps: nextSteps).json()))
     }
 
     func stepID(_ req: Request) throws -> OnboardingStepID {
@@ -352,5 +321,59 @@ extension JSONValue {
         var headers = HTTPHeaders()
         try ContentConfiguration.global.requireEncoder(for: .json).encode(value, to: &buffer, headers: &headers)
         self = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+    }
+}
+
+extension OnboardingController.SessionResponse {
+    /// The JSON of the Codable conformance, written directly: this is the answer of every
+    /// onboarding request, and `JSONEncoder` was its largest cost. A test compares the two.
+    func json() -> ByteBuffer {
+        var writer = JSONWriter(capacity: 8192)
+        writer.beginObject()
+        writer.key("state"); writer.string(state)
+        writer.key("version"); writer.integer(version)
+        writer.key("progress"); writer.integer(progress)
+        writer.key("current_step"); writer.string(currentStep)
+        writer.key("started_at"); writer.date(startedAt)
+        if let pausedAt { writer.key("paused_at"); writer.date(pausedAt) }
+        if let completedAt { writer.key("completed_at"); writer.date(completedAt) }
+        writer.key("steps")
+        writer.beginArray()
+        for step in steps {
+            writer.beginObject()
+            writer.key("id"); writer.string(step.id)
+            writer.key("title"); writer.string(step.title)
+            writer.key("state"); writer.string(step.state)
+            writer.key("required"); writer.bool(step.required)
+            writer.key("prerequisites")
+            writer.beginArray()
+            for prerequisite in step.prerequisites { writer.string(prerequisite) }
+            writer.endArray()
+            writer.key("config"); writer.value(.object(step.config))
+            writer.key("warnings")
+            writer.beginArray()
+            for warning in step.warnings {
+                writer.beginObject()
+                writer.key("field"); writer.string(warning.field)
+                writer.key("message"); writer.string(warning.message)
+                writer.key("code"); writer.string(warning.code)
+                writer.endObject()
+            }
+            writer.endArray()
+            if let startedAt = step.startedAt { writer.key("started_at"); writer.date(startedAt) }
+            if let completedAt = step.completedAt { writer.key("completed_at"); writer.date(completedAt) }
+            writer.key("seconds_spent"); writer.integer(step.secondsSpent)
+            writer.endObject()
+        }
+        writer.endArray()
+        if let nextSteps {
+            writer.key("next_steps")
+            writer.beginArray()
+            for next in nextSteps { writer.string(next) }
+            writer.endArray()
+        }
+        if let templateId { writer.key("template_id"); writer.string(templateId) }
+        writer.endObject()
+        return writer.buffer
     }
 }

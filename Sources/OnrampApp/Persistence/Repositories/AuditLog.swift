@@ -13,11 +13,27 @@ enum AuditLog {
         var before: [String: String]?
         var after: [String: String]?
 
-        func json() -> String {
+        private static let encoder: JSONEncoder = {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return encoder
+        }()
+
+        func json() -> String {
+            (try? Self.encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         }
+    }
+
+    /// One event to append.
+    struct Entry: Sendable {
+        var tenantID: UUID
+        var actor: String
+        var actorUserID: UUID?
+        var action: String
+        var target: String
+        var change: Change
+        var requestID: String?
+        var at: Date = Date()
     }
 
     /// Appends an event; `db` must be inside a transaction (see `DatabaseWriter.atomically`).
@@ -25,28 +41,48 @@ enum AuditLog {
         on db: any Database, tenantID: UUID, actor: String, actorUserID: UUID?, action: String, target: String,
         change: Change, requestID: String?, now: Date = Date()
     ) async throws {
-        if !db.isSQLite {
-            // Serialise writers of one chain; SQLite transactions are already serial.
-            try await db.sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: tenantID.uuidString), 0))").run()
+        try await append([Entry(tenantID: tenantID, actor: actor, actorUserID: actorUserID, action: action,
+                                target: target, change: change, requestID: requestID, at: now)], on: db)
+    }
+
+    /// Appends events, in order, to their tenants' chains in one INSERT; `db` must be inside a
+    /// transaction. Plain SQL: this runs in every audited change.
+    static func append(_ entries: [Entry], on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        var heads: [UUID: (sequence: Int, hash: String)] = [:]
+        // Sorted, so that writers in several processes take the chain locks in one order.
+        for tenantID in Set(entries.map(\.tenantID)).sorted(by: { $0.uuidString < $1.uuidString }) {
+            if !db.isSQLite {
+                // Serialise writers of one chain; SQLite transactions are already serial.
+                try await db.sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: tenantID.uuidString), 0))").run()
+            }
+            let last = try await db.sql.raw("""
+                SELECT sequence, hash FROM audit_events WHERE tenant_id = \(bind: tenantID)
+                ORDER BY sequence DESC LIMIT 1
+                """).first()
+            heads[tenantID] = (try last?.decode(column: "sequence", as: Int.self) ?? 0,
+                               try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesis)
         }
-        // Plain SQL on this path: it runs in every audited change.
-        let last = try await db.sql.raw("""
-            SELECT sequence, hash FROM audit_events WHERE tenant_id = \(bind: tenantID)
-            ORDER BY sequence DESC LIMIT 1
-            """).first()
-        let sequence = (try last?.decode(column: "sequence", as: Int.self) ?? 0) + 1
-        let previousHash = try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
-        let occurredAt = AuditChain.normalize(now)
-        let changes = change.json()
-        let hash = AuditChain.hash(sequence: sequence, tenantID: tenantID, actor: actor, action: action,
-                                   target: target, changes: changes, requestID: requestID,
-                                   occurredAt: occurredAt, previousHash: previousHash)
+        var rows: [SQLQueryString] = []
+        for entry in entries {
+            let head = heads[entry.tenantID]!
+            let sequence = head.sequence + 1
+            let occurredAt = AuditChain.normalize(entry.at)
+            let changes = entry.change.json()
+            let hash = AuditChain.hash(sequence: sequence, tenantID: entry.tenantID, actor: entry.actor, action: entry.action,
+                                       target: entry.target, changes: changes, requestID: entry.requestID,
+                                       occurredAt: occurredAt, previousHash: head.hash)
+            heads[entry.tenantID] = (sequence, hash)
+            rows.append("""
+                (\(bind: UUID()), \(bind: entry.tenantID), \(bind: sequence), \(bind: entry.actor), \(bind: entry.actorUserID),
+                 \(bind: entry.action), \(bind: entry.target), \(bind: changes), \(bind: entry.requestID), \(bind: occurredAt),
+                 \(bind: head.hash), \(bind: hash))
+                """)
+        }
         try await db.sql.raw("""
             INSERT INTO audit_events (id, tenant_id, sequence, actor, actor_user_id, action, target, changes,
                                       request_id, occurred_at, previous_hash, hash)
-            VALUES (\(bind: UUID()), \(bind: tenantID), \(bind: sequence), \(bind: actor), \(bind: actorUserID),
-                    \(bind: action), \(bind: target), \(bind: changes), \(bind: requestID), \(bind: occurredAt),
-                    \(bind: previousHash), \(bind: hash))
+            VALUES \(rows.joined(separator: ", "))
             """).run()
     }
 

@@ -1,0 +1,144 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+
+/// Applies onboarding changes with group commit: changes that arrive while a transaction is
+/// running wait, then go together into the next one. Each change is checked against the
+/// session as the changes before it in the batch left it (version, state machine), exactly as
+/// if it had its own transaction; a refused change touches nothing. A batch reads each
+/// tenant's session once, writes it once, and appends the audit and activity events of all its
+/// changes in one INSERT each, so the cost of a transaction is shared by everyone waiting.
+actor OnboardingChangeQueue {
+    /// One requested change and who asked for it.
+    struct Change: Sendable {
+        var scope: TenantScope
+        var actor: String
+        var actorUserID: UUID?
+        var requestID: String?
+        /// The version the change is based on; nil when the client did not say.
+        var expectedVersion: Int?
+        /// The audit and activity action, e.g. `step.saved`.
+        var action: String
+        var step: OnboardingStepID?
+        /// Completing the session also activates the tenant.
+        var activates: Bool
+        var operation: @Sendable (inout OnboardingSession, Date) throws -> Void
+    }
+
+    /// What a change left behind.
+    struct Applied: Sendable {
+        var session: OnboardingSession
+        var nextSteps: [String]?
+    }
+
+    /// Most changes in one transaction (bounds the statement size).
+    static let maximumBatch = 128
+
+    private var pending: [(Change, CheckedContinuation<Applied, any Error>)] = []
+    private var draining = false
+
+    /// Applies `change` in the next transaction and returns the session after it; throws the
+    /// `Problem` of a refused change (409 with the current state, 422 with field errors).
+    func apply(_ change: Change, using writer: DatabaseWriter) async throws -> Applied {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((change, continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain(using: writer) }
+            }
+        }
+    }
+
+    private func drain(using writer: DatabaseWriter) async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(Self.maximumBatch))
+            pending.removeFirst(batch.count)
+            do {
+                let outcomes = try await writer.atomically { db in try await Self.run(batch.map(\.0), on: db) }
+                for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(with: outcome) }
+            } catch {
+                // The transaction failed as a whole (the database, not a refused change): nothing
+                // of the batch was written, and every change in it reports the failure.
+                for (_, continuation) in batch { continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+
+    /// Runs a batch inside one transaction; a refused change is an outcome, not an error.
+    private static func run(_ changes: [Change], on db: any Database) async throws -> [Result<Applied, any Error>] {
+        // Sessions in a fixed order, so writers in several processes lock rows in one order.
+        var sessions: [UUID: OnboardingSession] = [:]
+        for scope in Dictionary(changes.map { ($0.scope.tenantID, $0.scope) }, uniquingKeysWith: { first, _ in first })
+            .sorted(by: { $0.key.uuidString < $1.key.uuidString }).map(\.value) {
+            sessions[scope.tenantID] = try await OnboardingRepository(db: db).load(in: scope, forUpdate: true)
+        }
+        var changed: [UUID: TenantScope] = [:]
+        var audit: [AuditLog.Entry] = []
+        var activity: [SQLQueryString] = []
+        var outcomes: [Result<Applied, any Error>] = []
+        for change in changes {
+            let tenantID = change.scope.tenantID
+            let current = sessions[tenantID]!
+            let now = Date()
+            var session = current
+            do {
+                try check(change, against: current)
+                try attempt(change, on: &session, at: now)
+            } catch {
+                outcomes.append(.failure(error))
+                continue
+            }
+            var nextSteps: [String]?
+            if change.activates {
+                nextSteps = try await OnboardingController.activate(session, scope: change.scope, on: db, at: now)
+            }
+            sessions[tenantID] = session
+            changed[tenantID] = change.scope
+            audit.append(AuditLog.Entry(
+                tenantID: tenantID, actor: change.actor, actorUserID: change.actorUserID, action: "onboarding.\(change.action)",
+                target: change.step.map { "onboarding_step:\($0.rawValue)" } ?? "onboarding",
+                change: .init(before: OnboardingController.summary(current, change.step),
+                              after: OnboardingController.summary(session, change.step)),
+                requestID: change.requestID, at: now))
+            activity.append("""
+                (\(bind: UUID()), \(bind: tenantID), \(bind: change.actorUserID), 'onboarding', \(bind: change.step?.rawValue),
+                 \(bind: change.action), \(bind: now), \(bind: change.step.map { session.record($0).secondsSpent }))
+                """)
+            outcomes.append(.success(Applied(session: session, nextSteps: nextSteps)))
+        }
+        for (tenantID, scope) in changed.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            try await OnboardingRepository(db: db).save(sessions[tenantID]!, in: scope)
+        }
+        try await AuditLog.append(audit, on: db)
+        if !activity.isEmpty {
+            try await db.sql.raw("""
+                INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
+                VALUES \(activity.joined(separator: ", "))
+                """).run()
+        }
+        return outcomes
+    }
+
+    /// A stale version gets 409 with the current state, so the client can merge and retry.
+    private static func check(_ change: Change, against current: OnboardingSession) throws {
+        guard let expected = change.expectedVersion, expected != current.version else { return }
+        var problem = Problem(.conflict, "Onboarding changed since version \(expected) (it is at version \(current.version) now). Reload, then apply your change again.")
+        problem.current = try JSONValue(encoding: OnboardingController.SessionResponse(current))
+        problem.headers.replaceOrAdd(name: .eTag, value: "\"\(current.version)\"")
+        throw problem
+    }
+
+    private static func attempt(_ change: Change, on session: inout OnboardingSession, at now: Date) throws {
+        do {
+            try change.operation(&session, now)
+        } catch let failure as OnboardingFailure {
+            switch failure {
+            case .refused(let error): throw Problem(.conflict, error.description)
+            case .invalid(let errors): throw Problem.validation(ValidationFailure(errors))
+            }
+        }
+    }
+}
+
