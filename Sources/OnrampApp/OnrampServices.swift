@@ -18,9 +18,12 @@ final class OnrampServices: Sendable {
     let sqliteWrites: WriteSerializer?
     /// Onboarding changes, committed in groups.
     let onboardingChanges = OnboardingChangeQueue()
+    /// Pushes committed changes to open wizards and dashboards, across processes.
+    let live: LiveUpdates
 
     init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits,
-         databasePoolSize: Int, serializesWrites: Bool) {
+         databasePoolSize: Int, serializesWrites: Bool, live: LiveUpdates) {
+        self.live = live
         sqliteWrites = serializesWrites ? WriteSerializer() : nil
         self.databasePoolSize = databasePoolSize
         self.settings = settings

@@ -37,6 +37,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
 
     let loops = System.coreCount
     let poolSize: Int
+    var postgres: SQLPostgresConfiguration?
     switch settings.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
@@ -54,17 +55,20 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: perLoop,
                                     sqlLogLevel: .debug), as: .psql)
         poolSize = perLoop * loops
+        postgres = configuration
     }
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
 
     app.onramp = OnrampServices(settings: settings, secretBox: secretBox, rateLimits: options.rateLimits,
                                 databasePoolSize: poolSize,
-                                serializesWrites: settings.database.isSQLite)
+                                serializesWrites: settings.database.isSQLite,
+                                live: LiveUpdates(postgres: postgres, logger: app.logger))
 
     configureJSON()
     Migrations001.register(on: app.migrations)
     app.lifecycle.use(SchemaUpdater())
+    app.lifecycle.use(LiveShutdown())
 
     app.routes.defaultMaxBodySize = "64kb"
     app.http.server.configuration.serverName = "Onramp"
@@ -97,6 +101,13 @@ private func configureJSON() {
 }
 
 /// Brings the schema up to date before the application serves or runs a command.
+/// Closes live streams and the listening connection when the application stops.
+struct LiveShutdown: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async {
+        await app.onramp.live.shutdown()
+    }
+}
+
 struct SchemaUpdater: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await Self.update(app)

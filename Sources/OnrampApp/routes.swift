@@ -12,6 +12,7 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     OperatorController().register(on: app.routes, registry: registry)
     OnboardingController().register(on: app.routes, registry: registry)
     TemplateController().register(on: app.routes, registry: registry)
+    LiveController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

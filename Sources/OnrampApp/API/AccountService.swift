@@ -33,7 +33,8 @@ struct AccountService {
         let passwordHash = try await request.password.async.hash(valid.password)
         let requestID = request.requestID
         do {
-            return try await request.writer.atomically { db in
+            let live = request.onramp.live
+            let (signedUp, event) = try await request.writer.atomically { db in
                 let slug = try await Self.freeSlug(for: valid.organizationName, on: db)
                 let tenant = Tenant(name: valid.organizationName, slug: slug)
                 try await tenant.create(on: db)
@@ -59,11 +60,15 @@ struct AccountService {
                                           action: "api_token.created", target: "api_token:\(try token.requireID())",
                                           change: .init(after: ["name": token.name, "prefix": token.displayPrefix]),
                                           requestID: requestID)
-                try await OnboardingRepository(db: db).create(in: TenantScope(tenantID: tenantID))
+                let onboarding = try await OnboardingRepository(db: db).create(in: TenantScope(tenantID: tenantID))
+                let event = OnboardingLiveEvent(tenantID: tenantID, session: onboarding)
+                try await live.publish([event], on: db)
                 let session = try await WebSessions.start(userID: userID, tenantID: tenantID, on: db)
-                return SignedUp(tenantID: tenantID, tenantName: valid.organizationName, tenantSlug: slug, userID: userID,
-                                email: valid.email.value, name: valid.name, apiToken: secret, sessionSecret: session)
+                return (SignedUp(tenantID: tenantID, tenantName: valid.organizationName, tenantSlug: slug, userID: userID,
+                                 email: valid.email.value, name: valid.name, apiToken: secret, sessionSecret: session), event)
             }
+            await live.committed([event])
+            return signedUp
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two sign-ups with one email raced; the unique index decided.
             throw Problem(.conflict, "An account with this email already exists. Log in instead.", errors: emailField)

@@ -40,23 +40,24 @@ actor OnboardingChangeQueue {
 
     /// Applies `change` in the next transaction and returns the session after it; throws the
     /// `Problem` of a refused change (409 with the current state, 422 with field errors).
-    func apply(_ change: Change, using writer: DatabaseWriter) async throws -> Applied {
+    func apply(_ change: Change, using writer: DatabaseWriter, live: LiveUpdates) async throws -> Applied {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((change, continuation))
             if !draining {
                 draining = true
-                Task { await self.drain(using: writer) }
+                Task { await self.drain(using: writer, live: live) }
             }
         }
     }
 
-    private func drain(using writer: DatabaseWriter) async {
+    private func drain(using writer: DatabaseWriter, live: LiveUpdates) async {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(Self.maximumBatch))
             pending.removeFirst(batch.count)
             do {
-                let outcomes = try await writer.atomically { db in try await Self.run(batch.map(\.0), on: db) }
+                let (outcomes, events) = try await writer.atomically { db in try await Self.run(batch.map(\.0), live: live, on: db) }
                 for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(with: outcome) }
+                await live.committed(events)
             } catch {
                 // The transaction failed as a whole (the database, not a refused change): nothing
                 // of the batch was written, and every change in it reports the failure.
@@ -67,7 +68,8 @@ actor OnboardingChangeQueue {
     }
 
     /// Runs a batch inside one transaction; a refused change is an outcome, not an error.
-    private static func run(_ changes: [Change], on db: any Database) async throws -> [Result<Applied, any Error>] {
+    private static func run(_ changes: [Change], live: LiveUpdates, on db: any Database) async throws
+        -> ([Result<Applied, any Error>], [OnboardingLiveEvent]) {
         // Sessions in a fixed order, so writers in several processes lock rows in one order.
         var sessions: [UUID: OnboardingSession] = [:]
         for scope in Dictionary(changes.map { ($0.scope.tenantID, $0.scope) }, uniquingKeysWith: { first, _ in first })
@@ -108,9 +110,12 @@ actor OnboardingChangeQueue {
                 """)
             outcomes.append(.success(Applied(session: session, nextSteps: nextSteps)))
         }
+        var events: [OnboardingLiveEvent] = []
         for (tenantID, scope) in changed.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             try await OnboardingRepository(db: db).save(sessions[tenantID]!, in: scope)
+            events.append(OnboardingLiveEvent(tenantID: tenantID, session: sessions[tenantID]!))
         }
+        try await live.publish(events, on: db)
         try await AuditLog.append(audit, on: db)
         if !activity.isEmpty {
             try await db.sql.raw("""
@@ -118,7 +123,7 @@ actor OnboardingChangeQueue {
                 VALUES \(activity.joined(separator: ", "))
                 """).run()
         }
-        return outcomes
+        return (outcomes, events)
     }
 
     /// A stale version gets 409 with the current state, so the client can merge and retry.

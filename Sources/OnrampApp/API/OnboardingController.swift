@@ -207,7 +207,7 @@ struct OnboardingController {
             scope: scope, actor: principal.actorLabel, actorUserID: principal.userID, requestID: req.requestID,
             expectedVersion: try expectedVersion(req, body: bodyVersion), action: action, step: step,
             activates: activate, operation: operation)
-        let applied = try await req.onramp.onboardingChanges.apply(change, using: req.writer)
+        let applied = try await req.onramp.onboardingChanges.apply(change, using: req.writer, live: req.onramp.live)
         return try await respond(applied.session, req, nextSteps: applied.nextSteps)
     }
 

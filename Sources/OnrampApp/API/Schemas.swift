@@ -105,6 +105,19 @@ enum Schemas {
                 "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
             ], required: ["id", "title", "step", "met"])),
         ], required: ["ready", "items"]),
+        "OnboardingLiveEvent": Schema.object([
+            "type": Schema.string(enumeration: ["onboarding"]),
+            "tenant_id": uuid,
+            "version": Schema.integer(minimum: 1),
+            "state": Schema.string(enumeration: SessionState.allCases.map(\.rawValue)),
+            "progress": Schema.integer(minimum: 0, maximum: 100),
+            "current_step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "started_at": dateTime, "paused_at": dateTime, "completed_at": dateTime, "last_activity_at": dateTime,
+            "steps": [
+                "type": "object", "description": "Step id → step state.",
+                "additionalProperties": Schema.string(enumeration: StepState.allCases.map(\.rawValue)),
+            ],
+        ], required: ["type", "tenant_id", "version", "state", "progress", "current_step", "started_at", "steps"]),
         "OnboardingSuggestions": Schema.object([
             "items": Schema.array(Schema.object([
                 "step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),

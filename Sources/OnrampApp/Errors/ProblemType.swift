@@ -14,6 +14,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case csrfFailed = "csrf-failed"
     case conflict
     case rateLimited = "rate-limited"
+    case upgradeRequired = "upgrade-required"
     case internalError = "internal-error"
     case unavailable
 
@@ -29,6 +30,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .forbidden, .csrfFailed: .forbidden
         case .conflict: .conflict
         case .rateLimited: .tooManyRequests
+        case .upgradeRequired: .upgradeRequired
         case .internalError: .internalServerError
         case .unavailable: .serviceUnavailable
         }
@@ -47,6 +49,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .csrfFailed: "The form expired"
         case .conflict: "Conflict"
         case .rateLimited: "Too many attempts"
+        case .upgradeRequired: "WebSocket required"
         case .internalError: "Something went wrong on our side"
         case .unavailable: "Temporarily unavailable"
         }
@@ -66,6 +69,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .csrfFailed: "Requests authenticated by the session cookie must carry the CSRF token (form field `_csrf` or header `X-CSRF-Token`). Reload the page and try again."
         case .conflict: "The request conflicts with the current state, such as an email address that is already registered."
         case .rateLimited: "Too many attempts in a short time. Wait for the number of seconds in `Retry-After`, then try again."
+        case .upgradeRequired: "This address streams live updates over a WebSocket. Connect with a WebSocket client (`Upgrade: websocket`); a plain HTTP request cannot read it."
         case .internalError: "An unexpected error happened. It has been logged with the request id shown; quote it when you contact support."
         case .unavailable: "A dependency such as the database is not answering. Try again shortly."
         }

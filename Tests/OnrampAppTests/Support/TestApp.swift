@@ -99,6 +99,19 @@ extension Application {
             csrfToken: try #require(response.cookie("onramp_csrf")))
     }
 
+    /// A platform operator (no tenant), signed in: browser headers with the session and CSRF cookies.
+    func signUpOperator() async throws -> HTTPHeaders {
+        let email = "ops-\(UUID().uuidString.prefix(8).lowercased())@vendor.example"
+        let user = User(email: email, name: "Opal Ops", passwordHash: try Bcrypt.hash(strongPassword, cost: 4))
+        user.isOperator = true
+        try await user.create(on: db)
+        let login = try await testing().sendRequest(.POST, "/api/v1/auth/login", headers: .json,
+                                                    body: .json(["email": email, "password": strongPassword]))
+        let session = try #require(login.cookie("onramp_session"))
+        let csrf = try #require(login.cookie("onramp_csrf"))
+        return ["Cookie": "onramp_session=\(session); onramp_csrf=\(csrf)", "X-CSRF-Token": csrf]
+    }
+
     /// Adds a member with `role` to `account`'s tenant and returns an API token for them.
     func addMember(to account: TestAccount, role: Role) async throws -> String {
         let user = User(email: "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())@example.com",
