@@ -24,5 +24,6 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     }
 
     WebController(pages: pages).register(on: app.routes)
+    WizardController(pages: pages).register(on: app.routes)
     assets.register(on: app.routes)
 }

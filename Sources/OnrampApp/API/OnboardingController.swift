@@ -163,7 +163,8 @@ struct OnboardingController {
         let (scope, _) = try req.requireTenant(.onboardingManage)
         let patch = try Self.sealingSecrets(in: body.config ?? [:], of: step, scope: scope, box: req.onramp.secretBox)
         return try await mutate(req, version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
-            try session.update(step, patch: patch, complete: complete, at: now)
+            let merged = Self.keepingStoredSecrets(in: patch, stored: session.record(step).config, of: step)
+            try session.update(step, patch: merged, complete: complete, at: now)
         }
     }
 
@@ -253,6 +254,27 @@ struct OnboardingController {
             sealed[parts[0]] = .object(parent)
         }
         return sealed
+    }
+
+    /// A patch that replaces an object holding a secret (`email`, `whatsapp`, …) without
+    /// mentioning the secret, or echoing it back as `{"is_set": true}`, keeps the stored one:
+    /// forms never see secrets, so they cannot send them back. `null` removes a secret.
+    static func keepingStoredSecrets(in patch: StepConfig, stored: StepConfig, of step: OnboardingStepID) -> StepConfig {
+        var merged = patch
+        for path in StepValidator.secretPaths(of: step) {
+            let parts = path.split(separator: ".").map(String.init)
+            guard parts.count == 2, case .object(var parent)? = merged[parts[0]] else { continue }
+            let sent = parent[parts[1]]
+            let echo = sent?.objectValue == ["is_set": .bool(true)]
+            guard sent == nil || echo else { continue }
+            if let kept = stored[parts[0]]?.objectValue?[parts[1]], StepValidator.isSealedSecret(kept) {
+                parent[parts[1]] = kept
+            } else {
+                parent[parts[1]] = nil
+            }
+            merged[parts[0]] = .object(parent)
+        }
+        return merged
     }
 
     static func secretContext(_ scope: TenantScope, _ step: OnboardingStepID, _ path: String) -> String {

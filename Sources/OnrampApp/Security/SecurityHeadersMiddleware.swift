@@ -4,7 +4,7 @@ import Vapor
 /// referrer leaks across origins, and a content policy that allows only this origin.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
         + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
