@@ -13,6 +13,7 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     OnboardingController().register(on: app.routes, registry: registry)
     TemplateController().register(on: app.routes, registry: registry)
     LiveController().register(on: app.routes, registry: registry)
+    WelcomeController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)
@@ -25,5 +26,6 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
 
     WebController(pages: pages).register(on: app.routes)
     WizardController(pages: pages).register(on: app.routes)
+    OperatorPages(pages: pages).register(on: app.routes)
     assets.register(on: app.routes)
 }

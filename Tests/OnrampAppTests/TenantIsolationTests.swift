@@ -19,7 +19,8 @@ struct TenantIsolationTests {
             let template = try await app.testing().sendRequest(.POST, "/api/v1/templates", headers: tenantA.bearer + .json,
                                                                body: .json(["name": "A's private template"]))
             let templateA = try #require(try template.jsonObject()["id"] as? String)
-            let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA]
+            let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
+                                            "tenantId": tenantA.tenantID.uuidString]
 
             // act + check
             var probed = 0
@@ -46,8 +47,10 @@ struct TenantIsolationTests {
             for operation in app.onramp.operations.all where operation.method == .GET && !operation.path.contains("{") {
                 // (`/api/v1/onboarding` and its checklist return B's own session: no A data may appear.)
                 let response = try await app.testing().sendRequest(.GET, operation.path, headers: tenantB.bearer)
-                // Operator routes span tenants and are closed to tenant users altogether.
-                let expected: HTTPStatus = operation.tag == "Operators" ? .forbidden : .ok
+                // Operator routes span tenants and are closed to tenant users altogether; live
+                // streams answer plain HTTP with 426 (their own tenant's stream only, over a WebSocket).
+                let expected: HTTPStatus = operation.tag == "Operators" ? .forbidden
+                    : operation.responses.contains { $0.status == 101 } ? .upgradeRequired : .ok
                 #expect(response.status == expected, "\(operation.id) answered \(response.status.code)")
                 #expect(!response.body.string.contains(tenantA.tenantID.uuidString), "\(operation.id) leaks tenant A")
                 #expect(!response.body.string.contains(tokenA.uuidString), "\(operation.id) leaks tenant A's token")

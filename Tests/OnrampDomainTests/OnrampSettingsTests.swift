@@ -220,6 +220,18 @@ struct OnrampSettingsTests {
         #expect(problems[0].message.contains("4 to 31"))
     }
 
+    @Test("ONRAMP_STALLED_AFTER_HOURS accepts 1 through 8760 and defaults to 72")
+    func stalledAfterHours() throws {
+        #expect(try OnrampSettings.parse([:]).stalledAfterHours == 72)
+        #expect(try OnrampSettings.parse(["ONRAMP_STALLED_AFTER_HOURS": "1"]).stalledAfterHours == 1)
+        #expect(try OnrampSettings.parse(["ONRAMP_STALLED_AFTER_HOURS": "8760"]).stalledAfterHours == 8760)
+        for raw in ["0", "8761", "-3", "two days", "1.5"] {
+            let problems = try #require(Self.problems(["ONRAMP_STALLED_AFTER_HOURS": raw]))
+            #expect(problems.map(\.variable) == ["ONRAMP_STALLED_AFTER_HOURS"])
+            #expect(problems[0].message.contains("1 to 8760"))
+        }
+    }
+
     @Test("testing mode defaults bcrypt to 4 but an explicit cost wins")
     func testingBcrypt() throws {
         #expect(try OnrampSettings.parse(["ONRAMP_ENV": "testing"]).bcryptCost == 4)
@@ -268,7 +280,7 @@ struct OnrampSettingsTests {
     func documentedVariables() {
         #expect(OnrampSettings.variables.map(\.name) == [
             "ONRAMP_ENV", "ONRAMP_DATA_DIR", "DATABASE_URL", "ONRAMP_MASTER_KEY", "ONRAMP_PREVIOUS_MASTER_KEYS",
-            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST",
+            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_STALLED_AFTER_HOURS",
         ])
         #expect(OnrampSettings.variables.allSatisfy { !$0.expected.isEmpty })
         #expect(OnrampSettings.Mode.allCases.map(\.rawValue) == ["development", "production", "testing"])

@@ -23,16 +23,18 @@ struct AuditController {
         let nextBefore: Int?
     }
 
+    static let pageParameters: [APIOperation.Parameter] = [
+        .init(name: "limit", location: .query, description: "Events per page (1–200, default 50).",
+              schema: Schema.integer(minimum: 1, maximum: 200)),
+        .init(name: "before", location: .query, description: "Only events with a lower sequence (from `next_before`).",
+              schema: Schema.integer(minimum: 1)),
+    ]
+
     func register(on api: any RoutesBuilder, registry: APIOperationRegistry) {
         api.register(.init(
             id: "listAuditEvents", method: .GET, path: "/api/v1/audit-events", tag: "Audit",
             summary: "The tenant's audit trail, newest first (owners and admins)",
-            parameters: [
-                .init(name: "limit", location: .query, description: "Events per page (1–200, default 50).",
-                      schema: Schema.integer(minimum: 1, maximum: 200)),
-                .init(name: "before", location: .query, description: "Only events with a lower sequence (from `next_before`).",
-                      schema: Schema.integer(minimum: 1)),
-            ],
+            parameters: Self.pageParameters,
             responses: [.init(status: 200, description: "A page of events.", schema: Schemas.ref("AuditEventPage"))]
         ), in: registry, use: list)
     }
@@ -44,6 +46,11 @@ struct AuditController {
 
     @Sendable func list(_ req: Request) async throws -> PageResponse {
         let (scope, _) = try req.requireTenant(.auditRead)
+        return try await page(req, scope)
+    }
+
+    /// A page of `scope`'s events, from the `limit` and `before` query parameters.
+    func page(_ req: Request, _ scope: TenantScope) async throws -> PageResponse {
         let query = try req.query.decode(Query.self)
         var errors = FieldErrors()
         let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50

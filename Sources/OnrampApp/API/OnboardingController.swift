@@ -215,20 +215,11 @@ struct OnboardingController {
     /// Turns on what the tenant configured and says what to do next.
     static func activate(_ session: OnboardingSession, scope: TenantScope, on db: any Database, at now: Date) async throws -> [String] {
         let tenant = try await TenantRepository(db: db).current(scope)
-        let channels = session.record(.channels).config["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        var features = channels.map { "channel.\($0)" }
-        if session.record(.portal).state == .completed { features.append("portal") }
-        if session.record(.knowledgeBase).state == .completed { features.append("knowledge_base") }
-        if session.record(.analytics).config["csat_enabled"]?.boolValue == true { features.append("csat") }
-        if session.record(.ai).config["classification_enabled"]?.boolValue == true { features.append("ai.classification") }
         tenant.activatedAt = now
-        tenant.features = String(decoding: try JSONEncoder().encode(features.sorted()), as: UTF8.self)
+        tenant.features = String(decoding: try JSONEncoder().encode(Activation.features(of: session)), as: UTF8.self)
         try await tenant.update(on: db)
-        var next = ["Invite the rest of your team and assign their skills.",
-                    "Send a test message to each connected channel and answer it."]
-        if !features.contains("portal") { next.append("Publish the customer portal so customers can find answers.") }
-        if session.record(.dataImport).state != .completed { next.append("Import your tickets and contacts from your previous helpdesk.") }
-        return next
+        try await WelcomeController.createSamples(for: session, scope: scope, on: db, at: now)
+        return Activation.nextSteps(for: session)
     }
 
     static func summary(_ session: OnboardingSession, _ step: OnboardingStepID?) -> [String: String] {
@@ -265,6 +256,11 @@ struct OnboardingController {
             let parts = path.split(separator: ".").map(String.init)
             guard parts.count == 2, case .object(var parent)? = merged[parts[0]] else { continue }
             let sent = parent[parts[1]]
+            if sent?.isNull == true {
+                parent[parts[1]] = nil
+                merged[parts[0]] = .object(parent)
+                continue
+            }
             let echo = sent?.objectValue == ["is_set": .bool(true)]
             guard sent == nil || echo else { continue }
             if let kept = stored[parts[0]]?.objectValue?[parts[1]], StepValidator.isSealedSecret(kept) {

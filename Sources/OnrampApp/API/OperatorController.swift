@@ -1,10 +1,23 @@
 import Fluent
+import SQLKit
 import Foundation
 import OnrampDomain
 import Vapor
 
-/// Platform operators (the vendor's success managers) see across tenants: `listTenants`.
+/// Platform operators (the vendor's success managers) see across tenants: `listTenants`
+/// (with each tenant's onboarding), `getTenantOnboarding`, `listTenantAuditEvents`.
 struct OperatorController {
+    struct OnboardingSummary: Content {
+        let state: String
+        let progress: Int
+        let currentStep: String
+        let startedAt: Date
+        let lastActivityAt: Date?
+        let completedAt: Date?
+        /// Active, but no activity for `ONRAMP_STALLED_AFTER_HOURS`.
+        let stalled: Bool
+    }
+
     struct TenantSummary: Content {
         let id: UUID
         let name: String
@@ -12,6 +25,8 @@ struct OperatorController {
         let status: String
         let members: Int
         let createdAt: Date?
+        let activatedAt: Date?
+        let onboarding: OnboardingSummary?
     }
 
     struct TenantPage: Content {
@@ -26,6 +41,55 @@ struct OperatorController {
                                schema: Schema.integer(minimum: 1, maximum: 500))],
             responses: [.init(status: 200, description: "The tenants.", schema: Schemas.ref("TenantSummaryPage"))]
         ), in: registry, use: listTenants)
+        let tenantID = APIOperation.Parameter(name: "tenantId", location: .path, description: "The tenant's id.",
+                                              schema: Schemas.uuid, identifiesTenantResource: true)
+        routes.register(.init(
+            id: "getTenantOnboarding", method: .GET, path: "/api/v1/operator/tenants/{tenantId}/onboarding", tag: "Operators",
+            summary: "One tenant's onboarding session, step by step (platform operators only)",
+            parameters: [tenantID],
+            responses: [.init(status: 200, description: "The session.", schema: Schemas.ref("OnboardingSession"))]
+        ), in: registry, use: tenantOnboarding)
+        routes.register(.init(
+            id: "listTenantAuditEvents", method: .GET, path: "/api/v1/operator/tenants/{tenantId}/audit-events", tag: "Operators",
+            summary: "One tenant's audit trail, newest first (platform operators only)",
+            parameters: [tenantID] + AuditController.pageParameters,
+            responses: [.init(status: 200, description: "A page of events.", schema: Schemas.ref("AuditEventPage"))]
+        ), in: registry, use: tenantAudit)
+    }
+
+    @Sendable func tenantOnboarding(_ req: Request) async throws -> Response {
+        let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
+        let session = try await OnboardingController().load(req, scope)
+        return try await OnboardingController().respond(session, req)
+    }
+
+    @Sendable func tenantAudit(_ req: Request) async throws -> AuditController.PageResponse {
+        let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
+        return try await AuditController().page(req, scope)
+    }
+
+    /// Each tenant's onboarding columns, in one query.
+    static func onboardingSummaries(for ids: [UUID], on db: any Database, stalledAfterHours: Int,
+                                    now: Date = Date()) async throws -> [UUID: OnboardingSummary] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.sql.raw("""
+            SELECT tenant_id, state, progress, current_step, started_at, last_activity_at, completed_at
+            FROM onboarding_sessions WHERE tenant_id IN (\(binds: ids))
+            """).all()
+        var summaries: [UUID: OnboardingSummary] = [:]
+        for row in rows {
+            let state = try row.decode(column: "state", as: String.self)
+            let startedAt = try row.decode(column: "started_at", as: Date.self)
+            let lastActivity = try row.decode(column: "last_activity_at", as: Date?.self)
+            summaries[try row.decode(column: "tenant_id", as: UUID.self)] = OnboardingSummary(
+                state: state, progress: try row.decode(column: "progress", as: Int.self),
+                currentStep: try row.decode(column: "current_step", as: String.self),
+                startedAt: startedAt, lastActivityAt: lastActivity,
+                completedAt: try row.decode(column: "completed_at", as: Date?.self),
+                stalled: OnboardingStall.isStalled(state: SessionState(rawValue: state) ?? .active, lastActivityAt: lastActivity,
+                                                   startedAt: startedAt, now: now, afterHours: stalledAfterHours))
+        }
+        return summaries
     }
 
     struct Query: Decodable {
@@ -42,10 +106,13 @@ struct OperatorController {
         let ids = try tenants.map { try $0.requireID() }
         let memberships = ids.isEmpty ? [] : try await Membership.query(on: req.db).filter(\.$tenantID ~~ ids).all()
         let counts = Dictionary(grouping: memberships, by: \.tenantID).mapValues(\.count)
+        let onboarding = try await Self.onboardingSummaries(for: ids, on: req.db,
+                                                            stalledAfterHours: req.onramp.settings.stalledAfterHours)
         return TenantPage(items: try tenants.map { tenant in
             let id = try tenant.requireID()
             return TenantSummary(id: id, name: tenant.name, slug: tenant.slug, status: tenant.status.rawValue,
-                                 members: counts[id] ?? 0, createdAt: tenant.createdAt)
+                                 members: counts[id] ?? 0, createdAt: tenant.createdAt, activatedAt: tenant.activatedAt,
+                                 onboarding: onboarding[id])
         })
     }
 }

@@ -69,6 +69,14 @@ enum Schemas {
                 "id": uuid, "name": Schema.string(), "slug": Schema.string(),
                 "status": Schema.string(enumeration: ["active", "suspended"]),
                 "members": Schema.integer(minimum: 0), "created_at": nullableDateTime,
+                "activated_at": nullableDateTime,
+                "onboarding": Schema.object([
+                    "state": Schema.string(enumeration: SessionState.allCases.map(\.rawValue)),
+                    "progress": Schema.integer(minimum: 0, maximum: 100),
+                    "current_step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+                    "started_at": dateTime, "last_activity_at": nullableDateTime, "completed_at": nullableDateTime,
+                    "stalled": Schema.boolean,
+                ], required: ["state", "progress", "current_step", "started_at", "stalled"], nullable: true),
             ], required: ["id", "name", "slug", "status", "members"])),
         ], required: ["items"]),
         "OnboardingStep": Schema.object([
@@ -105,6 +113,23 @@ enum Schemas {
                 "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
             ], required: ["id", "title", "step", "met"])),
         ], required: ["ready", "items"]),
+        "SampleList": Schema.object([
+            "items": Schema.array(Schema.object([
+                "id": uuid, "kind": Schema.string(enumeration: SampleRecord.Kind.allCases.map(\.rawValue)),
+                "title": Schema.string(), "body": Schema.string(),
+                "details": ["type": "object", "additionalProperties": Schema.string()], "is_sample": Schema.boolean,
+            ], required: ["id", "kind", "title", "body", "details", "is_sample"])),
+        ], required: ["items"]),
+        "SamplesRemoved": Schema.object(["removed": Schema.integer(minimum: 0)], required: ["removed"]),
+        "Tour": Schema.object([
+            "state": Schema.string(enumeration: GuidedTour.State.allCases.map(\.rawValue)),
+            "stop": Schema.integer(minimum: 0),
+            "stops": Schema.array(Schema.object(["id": Schema.string(), "title": Schema.string(), "text": Schema.string()],
+                                                required: ["id", "title", "text"])),
+        ], required: ["state", "stop", "stops"]),
+        "TourRequest": Schema.object([
+            "action": Schema.string(enumeration: GuidedTour.Progress.Action.allCases.map(\.rawValue)),
+        ], required: ["action"], additionalProperties: false),
         "OnboardingLiveEvent": Schema.object([
             "type": Schema.string(enumeration: ["onboarding"]),
             "tenant_id": uuid,

@@ -66,4 +66,15 @@ extension Request {
         }
         return principal
     }
+
+    /// For platform operators acting on one tenant (`{tenantId}` in the path): checks the
+    /// platform permission and that the tenant exists, then mints its scope.
+    func requireOperatorScope(_ permission: Permission) async throws -> (scope: TenantScope, principal: Principal) {
+        let principal = try requirePermission(permission)
+        guard let raw = parameters.get("tenantId"), let id = UUID(uuidString: raw),
+              try await Tenant.find(id, on: db) != nil else {
+            throw Problem.notFound("That tenant")
+        }
+        return (TenantScope(tenantID: id), principal)
+    }
 }

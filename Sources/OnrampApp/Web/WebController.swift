@@ -50,12 +50,64 @@ struct WebController {
         guard let principal = req.principal else { return req.redirect(to: "/signup", redirectType: .normal) }
         var context: [String: Any] = [
             "userName": principal.name, "email": principal.email, "isOperator": principal.isOperator,
+            "justPaused": req.query[String.self, at: "paused"] != nil,
+            "justActivated": req.query[String.self, at: "activated"] != nil,
         ]
         if let tenant = principal.tenant {
-            context["tenantName"] = try await TenantRepository(db: req.db).current(tenant.scope).name
+            let record = try await TenantRepository(db: req.db).current(tenant.scope)
+            let session = try await OnboardingController().load(req, tenant.scope)
+            context["tenantName"] = record.name
             context["role"] = tenant.role.rawValue
+            context["canManage"] = tenant.role.can(.onboardingManage)
+            context["progress"] = session.progress
+            context["currentStep"] = session.currentStep.title
+            context["paused"] = session.state == .paused
+            if record.activatedAt != nil {
+                context["activated"] = true
+                context["desk"] = Self.desk(session)
+                context["nextSteps"] = Activation.nextSteps(for: session)
+                let samples = try await WelcomeController.samples(in: tenant.scope, on: req.db)
+                context["samples"] = samples.map { sample -> [String: Any] in
+                    ["kind": sample.kind == "ticket" ? "Ticket" : "Article", "title": sample.title, "body": sample.body,
+                     "details": sample.details.keys.sorted().map { ["key": $0, "value": sample.details[$0]!] }]
+                }
+                context["hasSamples"] = !samples.isEmpty
+                if let membership = try await Membership.query(on: req.db).filter(\.$tenantID == tenant.scope.tenantID)
+                    .filter(\.$userID == principal.userID).first() {
+                    let tour = WelcomeController.tour(membership)
+                    context["tour"] = ["state": tour.state, "stop": tour.stop]
+                }
+            } else {
+                context["settingUp"] = true
+            }
         }
         return pages.render("home", context, request: req)
+    }
+
+    /// The configured desk in a few lines, for the welcome dashboard.
+    static func desk(_ session: OnboardingSession) -> [String: Any] {
+        let channels = session.record(.channels).config["enabled"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let invites = session.record(.team).config["invites"]?.arrayValue ?? []
+        let sla = session.record(.workflows).config["sla"]?.objectValue ?? [:]
+        let hours = session.record(.workflows).config["business_hours"]?.objectValue ?? [:]
+        let portal = session.record(.portal).config
+        let minutes = { (value: ConfigValue?) -> String in
+            guard let number = value?.numberValue else { return "—" }
+            return number >= 60 && number.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(number / 60)) h" : "\(Int(number)) min"
+        }
+        return [
+            "channels": channels.isEmpty ? "none yet" : channels.joined(separator: ", "),
+            "invites": invites.count,
+            "sla": StepValidator.priorities.map { priority -> [String: String] in
+                let targets = sla[priority]?.objectValue
+                return ["priority": priority.capitalized, "first": minutes(targets?["first_response_minutes"]),
+                        "resolution": minutes(targets?["resolution_minutes"])]
+            },
+            "timeZone": hours["time_zone"]?.stringValue ?? "—",
+            "portal": portal["subdomain"]?.stringValue.map { "\($0) (" + (portal["features"]?.arrayValue?.compactMap(\.stringValue)
+                .joined(separator: ", ") ?? "") + ")" } ?? "not set up",
+            "features": Activation.features(of: session).joined(separator: ", "),
+        ]
     }
 
     @Sendable func signupPage(_ req: Request) async throws -> Response {

@@ -35,6 +35,8 @@ public struct OnrampSettings: Sendable, Equatable {
     public var publicURL: URL
     /// bcrypt work factor (log2 rounds).
     public var bcryptCost: Int
+    /// An active onboarding without activity for this long counts as stalled.
+    public var stalledAfterHours: Int = 72
 
     /// The variables this reads, each with what it expects (for the README and error messages).
     public static let variables: [(name: String, expected: String)] = [
@@ -45,6 +47,7 @@ public struct OnrampSettings: Sendable, Equatable {
         ("ONRAMP_PREVIOUS_MASTER_KEYS", "comma-separated base64 32-byte keys still accepted for reading after a rotation"),
         ("ONRAMP_PUBLIC_URL", "the http(s) URL people use to reach Onramp (default http://localhost:8080)"),
         ("ONRAMP_BCRYPT_COST", "a whole number from 4 to 31 (default 12; 4 when ONRAMP_ENV=testing)"),
+        ("ONRAMP_STALLED_AFTER_HOURS", "a whole number of hours from 1 to 8760 after which an onboarding without activity counts as stalled (default 72)"),
     ]
 
     /// One setting that could not be used, with what was expected.
@@ -127,10 +130,17 @@ public struct OnrampSettings: Sendable, Equatable {
             if let cost = Int(raw), (4...31).contains(cost) { bcryptCost = cost } else { expected("ONRAMP_BCRYPT_COST", raw) }
         }
 
+        var stalledAfterHours = 72
+        if let raw = value("ONRAMP_STALLED_AFTER_HOURS") {
+            if let hours = Int(raw), (1...8760).contains(hours) { stalledAfterHours = hours } else { expected("ONRAMP_STALLED_AFTER_HOURS", raw) }
+        }
+
         guard problems.isEmpty else { throw Invalid(problems: problems) }
-        return OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
-                              masterKey: masterKey, previousMasterKeys: previous,
-                              publicURL: publicURL, bcryptCost: bcryptCost)
+        var settings = OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
+                                      masterKey: masterKey, previousMasterKeys: previous,
+                                      publicURL: publicURL, bcryptCost: bcryptCost)
+        settings.stalledAfterHours = stalledAfterHours
+        return settings
     }
 
     public init(mode: Mode, dataDirectory: String, database: DatabaseLocation, masterKey: MasterKeySource,

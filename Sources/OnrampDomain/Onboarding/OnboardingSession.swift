@@ -308,3 +308,10 @@ public enum OnboardingFailure: Error, Sendable, Equatable {
     case refused(OnboardingError)
     case invalid([FieldError])
 }
+
+/// Whether an onboarding needs a nudge: active, and nothing happened for a while.
+public enum OnboardingStall {
+    public static func isStalled(state: SessionState, lastActivityAt: Date?, startedAt: Date, now: Date, afterHours hours: Int) -> Bool {
+        state == .active && (lastActivityAt ?? startedAt) < now.addingTimeInterval(-Double(hours) * 3600)
+    }
+}

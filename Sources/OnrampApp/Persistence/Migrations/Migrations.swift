@@ -11,6 +11,8 @@ enum Migrations001 {
         migrations.add(CreateAuditEvents())
         Migrations002.register(on: migrations)
         migrations.add(CreateCustomTemplates())
+        migrations.add(CreateSampleRecords())
+        migrations.add(AddMembershipTour())
     }
 }
 

@@ -13,6 +13,8 @@ final class Membership: Model, @unchecked Sendable {
     @Field(key: "tenant_id") var tenantID: UUID
     @Field(key: "user_id") var userID: UUID
     @Field(key: "role") var role: Role
+    @Field(key: "tour_state") var tourState: String
+    @Field(key: "tour_stop") var tourStop: Int
 
     init() {}
 
@@ -21,5 +23,7 @@ final class Membership: Model, @unchecked Sendable {
         self.tenantID = tenantID
         self.userID = userID
         self.role = role
+        tourState = "not_started"
+        tourStop = 0
     }
 }

@@ -1,0 +1,157 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// What a new desk shows after activation: `listSampleData` / `deleteSampleData` (samples
+/// made at activation, removable in one action) and `getTour` / `updateTour` (each person's
+/// progress through the welcome tour, kept on the server).
+struct WelcomeController {
+    struct Sample: Content {
+        let id: UUID
+        let kind: String
+        let title: String
+        let body: String
+        let details: [String: String]
+        let isSample: Bool
+    }
+
+    struct SampleList: Content {
+        let items: [Sample]
+    }
+
+    struct Removed: Content {
+        let removed: Int
+    }
+
+    struct TourStop: Content {
+        let id: String
+        let title: String
+        let text: String
+    }
+
+    struct Tour: Content {
+        let state: String
+        let stop: Int
+        let stops: [TourStop]
+    }
+
+    struct TourRequest: Content {
+        var action: String?
+    }
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        routes.register(.init(
+            id: "listSampleData", method: .GET, path: "/api/v1/samples", tag: "Welcome",
+            summary: "The sample tickets and articles made at activation",
+            responses: [.init(status: 200, description: "The samples.", schema: Schemas.ref("SampleList"))]
+        ), in: registry, use: list)
+        routes.register(.init(
+            id: "deleteSampleData", method: .DELETE, path: "/api/v1/samples", tag: "Welcome",
+            summary: "Remove every sample record in one action (admins)",
+            responses: [.init(status: 200, description: "How many were removed.", schema: Schemas.ref("SamplesRemoved"))]
+        ), in: registry, use: remove)
+        routes.register(.init(
+            id: "getTour", method: .GET, path: "/api/v1/me/tour", tag: "Welcome",
+            summary: "Your progress through the welcome tour",
+            responses: [.init(status: 200, description: "The tour.", schema: Schemas.ref("Tour"))]
+        ), in: registry, use: getTour)
+        routes.register(.init(
+            id: "updateTour", method: .PUT, path: "/api/v1/me/tour", tag: "Welcome",
+            summary: "Move through the welcome tour: start, next, back, dismiss, finish or restart",
+            requestBody: Schemas.ref("TourRequest"),
+            responses: [.init(status: 200, description: "The tour after the step.", schema: Schemas.ref("Tour"))]
+        ), in: registry, use: updateTour)
+    }
+
+    @Sendable func list(_ req: Request) async throws -> SampleList {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        return SampleList(items: try await Self.samples(in: scope, on: req.db))
+    }
+
+    static func samples(in scope: TenantScope, on db: any Database) async throws -> [Sample] {
+        try await db.sql.raw("""
+            SELECT id, kind, title, body, details FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)
+            ORDER BY kind DESC, title
+            """).all().map { row in
+            let details = try row.decode(column: "details", as: String.self)
+            return Sample(id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),
+                          title: try row.decode(column: "title", as: String.self), body: try row.decode(column: "body", as: String.self),
+                          details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:],
+                          isSample: true)
+        }
+    }
+
+    @Sendable func remove(_ req: Request) async throws -> Removed {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let requestID = req.requestID
+        let removed = try await req.writer.atomically { db -> Int in
+            let count = try await db.sql.raw("SELECT COUNT(*) AS n FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            guard count > 0 else { return 0 }
+            try await db.sql.raw("DELETE FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)").run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "samples.removed", target: "sample_records",
+                                      change: .init(before: ["count": String(count)], after: ["count": "0"]), requestID: requestID)
+            return count
+        }
+        return Removed(removed: removed)
+    }
+
+    /// Creates the samples of a newly activated tenant (inside the activation transaction).
+    static func createSamples(for session: OnboardingSession, scope: TenantScope, on db: any Database, at now: Date) async throws {
+        let rows: [SQLQueryString] = try SampleData.make(for: session).map { sample in
+            let details = String(decoding: try JSONEncoder().encode(sample.details), as: UTF8.self)
+            return "(\(bind: UUID()), \(bind: scope.tenantID), \(bind: sample.kind.rawValue), \(bind: sample.title), \(bind: sample.body), \(bind: details), \(bind: now))"
+        }
+        guard !rows.isEmpty else { return }
+        try await db.sql.raw("""
+            INSERT INTO sample_records (id, tenant_id, kind, title, body, details, created_at) VALUES \(rows.joined(separator: ", "))
+            """).run()
+    }
+
+    func membership(_ req: Request) async throws -> (Membership, TenantScope) {
+        let (scope, principal) = try req.requireTenant(.onboardingRead)
+        guard let membership = try await Membership.query(on: req.db)
+            .filter(\.$tenantID == scope.tenantID).filter(\.$userID == principal.userID).first() else {
+            throw Problem.notFound("Your membership")
+        }
+        return (membership, scope)
+    }
+
+    static func tour(_ membership: Membership) -> Tour {
+        let progress = GuidedTour.Progress(state: GuidedTour.State(rawValue: membership.tourState) ?? .notStarted,
+                                           stop: membership.tourStop)
+        return Tour(state: progress.state.rawValue, stop: progress.stop,
+                    stops: GuidedTour.stops.map { TourStop(id: $0.id, title: $0.title, text: $0.text) })
+    }
+
+    @Sendable func getTour(_ req: Request) async throws -> Tour {
+        Self.tour(try await membership(req).0)
+    }
+
+    @Sendable func updateTour(_ req: Request) async throws -> Tour {
+        let body = try req.decodeJSON(TourRequest.self)
+        let actions = GuidedTour.Progress.Action.allCases.map(\.rawValue)
+        guard let raw = body.action, let action = GuidedTour.Progress.Action(rawValue: raw) else {
+            throw ValidationFailure([FieldError(field: "action", message: "Choose one of \(actions.joined(separator: ", ")).",
+                                                code: body.action == nil ? "required" : "invalid_choice")])
+        }
+        let (membership, _) = try await membership(req)
+        var progress = GuidedTour.Progress(state: GuidedTour.State(rawValue: membership.tourState) ?? .notStarted,
+                                           stop: membership.tourStop)
+        progress.apply(action)
+        let id = try membership.requireID()
+        let (state, stop) = (progress.state.rawValue, progress.stop)
+        try await req.writer.atomically { db in
+            try await db.sql.raw("""
+                UPDATE memberships SET tour_state = \(bind: state), tour_stop = \(bind: stop)
+                WHERE id = \(bind: id)
+                """).run()
+        }
+        membership.tourState = progress.state.rawValue
+        membership.tourStop = progress.stop
+        return Self.tour(membership)
+    }
+}
