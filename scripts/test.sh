@@ -9,7 +9,11 @@
 #   5. e2e       .build/debug/onramp serve on a free port + python3 -m pytest Tests/e2e
 #                (ONRAMP_BASE_URL, ONRAMP_TEST_OUTPUT=test-output/e2e; server log in
 #                test-output/e2e/server.log)
-#   6. fuzz      schemathesis against the served /openapi.json (test-output/fuzz)
+#                A platform operator is created with `onramp create-operator` for the
+#                operator dashboard tests (ONRAMP_OPERATOR_EMAIL, ONRAMP_OPERATOR_PASSWORD).
+#   6. live      two servers on one private PostgreSQL; a browser on one sees changes made
+#                through the other (Tests/e2e/test_across_instances.py; ONRAMP_BASE_URL_A/_B)
+#   7. fuzz      schemathesis against the served /openapi.json (test-output/fuzz)
 #
 # Every phase runs even when an earlier test phase failed; only a failed deps or build
 # phase skips the rest. Exits non-zero if any phase failed. Whatever it starts (the
@@ -29,7 +33,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # first swift command, so every swift command sees the same environment.
 unset ONRAMP_TEST_DATABASE_URL
 
-readonly PHASES=(deps build sqlite postgres e2e fuzz)
+readonly PHASES=(deps build sqlite postgres e2e live fuzz)
 declare -A RESULT=() DURATION=()
 for p in "${PHASES[@]}"; do RESULT[$p]="not run"; done
 T0=$SECONDS
@@ -40,6 +44,8 @@ SERVER_PID=""
 SERVER_DATA_DIR=""
 BASE=""
 OUT=""
+EXTRA_PIDS=()
+EXTRA_DIRS=()
 
 header() {
     printf '\n==> %s\n\n' "$*"
@@ -61,6 +67,24 @@ stop_server() {
         fi
     fi
     wait "$pid" 2>/dev/null || true
+}
+
+stop_extra_servers() {
+    local pid dir
+    for pid in "${EXTRA_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${EXTRA_PIDS[@]}"; do
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    EXTRA_PIDS=()
+    for dir in "${EXTRA_DIRS[@]}"; do rm -rf "$dir"; done
+    EXTRA_DIRS=()
 }
 
 stop_postgres() {
@@ -90,6 +114,7 @@ cleanup() {
         [[ ${RESULT[$p]} == running ]] && RESULT[$p]="interrupted"
     done
     stop_server
+    stop_extra_servers
     if [[ -n $SERVER_DATA_DIR ]]; then
         rm -rf "$SERVER_DATA_DIR"
         SERVER_DATA_DIR=""
@@ -118,22 +143,22 @@ run_phase() {
 }
 
 phase_deps() {
-    header "[1/6] deps: scripts/test-deps.sh"
+    header "[1/7] deps: scripts/test-deps.sh"
     scripts/test-deps.sh
 }
 
 phase_build() {
-    header "[2/6] build: swift build --build-tests"
+    header "[2/7] build: swift build --build-tests"
     swift build --build-tests
 }
 
 phase_sqlite() {
-    header "[3/6] sqlite: swift test (SQLite)"
+    header "[3/7] sqlite: swift test (SQLite)"
     swift test --skip-build
 }
 
 phase_postgres() {
-    header "[4/6] postgres: swift test on PostgreSQL 15"
+    header "[4/7] postgres: swift test on PostgreSQL 15"
     local port url rc=0
     PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
     port=$(scripts/free-port.sh) || return 1
@@ -205,20 +230,67 @@ finish_server() {
 }
 
 phase_e2e() {
-    header "[5/6] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
-    local rc=0
+    header "[5/7] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
+    local rc=0 operator_email="operator-e2e@example.com" operator_password="orbit lantern pebble 58"
     start_server e2e || return 1
+    env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
+        .build/debug/onramp create-operator --email "$operator_email" --name "Olga Operator" \
+        --password "$operator_password" >>"$OUT/server.log" 2>&1 || { finish_server 1; return 1; }
     env ONRAMP_BASE_URL="$BASE" ONRAMP_TEST_OUTPUT="$OUT" \
-        python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e || rc=$?
+        ONRAMP_OPERATOR_EMAIL="$operator_email" ONRAMP_OPERATOR_PASSWORD="$operator_password" \
+        python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e \
+        --ignore=Tests/e2e/test_across_instances.py || rc=$?
     ((rc == 0)) || echo "---- screenshots: $OUT ----" >&2
     finish_server "$rc"
+}
+
+# Live progress across server instances: two servers share one PostgreSQL database (and
+# master key); the browser test opens the wizard on B and changes onboarding through A.
+phase_live() {
+    header "[6/7] live: two servers on one PostgreSQL (LISTEN/NOTIFY across instances)"
+    local rc=0 pgport url key name port dir pid
+    local -a bases=()
+    OUT=test-output/live
+    rm -rf "$OUT" && mkdir -p "$OUT" || return 1
+    PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
+    pgport=$(scripts/free-port.sh) || return 1
+    scripts/pg-start.sh "$PG_DIR" "$pgport" || { stop_postgres; return 1; }
+    url="postgres://onramp:onramp@127.0.0.1:$pgport/onramp_test"
+    key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
+    for name in a b; do
+        port=$(scripts/free-port.sh) || { stop_postgres; return 1; }
+        dir=$(mktemp -d -t "onramp-live-$name.XXXXXX")
+        EXTRA_DIRS+=("$dir")
+        env ONRAMP_ENV=testing ONRAMP_DATA_DIR="$dir" DATABASE_URL="$url" ONRAMP_MASTER_KEY="$key" \
+            .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" </dev/null >"$OUT/server-$name.log" 2>&1 &
+        EXTRA_PIDS+=($!)
+        bases+=("http://127.0.0.1:$port")
+    done
+    for i in 0 1; do
+        pid=${EXTRA_PIDS[$i]}
+        wait_ready "${bases[$i]}/readyz" "$pid" 60 || rc=1
+    done
+    if ((rc == 0)); then
+        env ONRAMP_BASE_URL="${bases[0]}" ONRAMP_BASE_URL_A="${bases[0]}" ONRAMP_BASE_URL_B="${bases[1]}" \
+            ONRAMP_TEST_OUTPUT="$OUT" python3 -m pytest -q -p no:cacheprovider --tb=short \
+            Tests/e2e/test_across_instances.py || rc=$?
+    fi
+    stop_extra_servers
+    if ((rc != 0)); then
+        for name in a b; do
+            echo "---- last 30 lines of $OUT/server-$name.log ----" >&2
+            tail -n 30 "$OUT/server-$name.log" >&2 || true
+        done
+    fi
+    stop_postgres || rc=1
+    return "$rc"
 }
 
 # Property-based API fuzzing: schemathesis generates requests from /openapi.json and
 # checks every response against the document (status codes, schemas, headers, problem
 # details), with a signed-up tenant's API token.
 phase_fuzz() {
-    header "[6/6] fuzz: schemathesis against /openapi.json"
+    header "[7/7] fuzz: schemathesis against /openapi.json"
     local rc=0 token
     start_server fuzz || return 1
     token=$(curl -sf -X POST "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
@@ -235,9 +307,10 @@ if run_phase deps phase_deps && run_phase build phase_build; then
     run_phase sqlite phase_sqlite || failed=1
     run_phase postgres phase_postgres || failed=1
     run_phase e2e phase_e2e || failed=1
+    run_phase live phase_live || failed=1
     run_phase fuzz phase_fuzz || failed=1
 else
     failed=1
-    for p in sqlite postgres e2e fuzz; do RESULT[$p]="skipped"; done
+    for p in sqlite postgres e2e live fuzz; do RESULT[$p]="skipped"; done
 fi
 exit "$failed"
