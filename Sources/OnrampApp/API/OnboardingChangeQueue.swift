@@ -70,12 +70,15 @@ actor OnboardingChangeQueue {
     /// Runs a batch inside one transaction; a refused change is an outcome, not an error.
     private static func run(_ changes: [Change], live: LiveUpdates, on db: any Database) async throws
         -> ([Result<Applied, any Error>], [OnboardingLiveEvent]) {
-        // Sessions in a fixed order, so writers in several processes lock rows in one order.
-        var sessions: [UUID: OnboardingSession] = [:]
-        for scope in Dictionary(changes.map { ($0.scope.tenantID, $0.scope) }, uniquingKeysWith: { first, _ in first })
-            .sorted(by: { $0.key.uuidString < $1.key.uuidString }).map(\.value) {
-            sessions[scope.tenantID] = try await OnboardingRepository(db: db).load(in: scope, forUpdate: true)
+        // Sessions in a fixed order, so writers in several processes lock rows in one order;
+        // then the audit chains' heads (locked on PostgreSQL).
+        let scopes = Dictionary(changes.map { ($0.scope.tenantID, $0.scope) }, uniquingKeysWith: { first, _ in first })
+            .sorted(by: { $0.key.uuidString < $1.key.uuidString }).map(\.value)
+        let loads: [@Sendable () async throws -> (UUID, OnboardingSession)] = scopes.map { scope in
+            { (scope.tenantID, try await OnboardingRepository(db: db).load(in: scope, forUpdate: true)) }
         }
+        var sessions = Dictionary(uniqueKeysWithValues: try await Self.run(loads, concurrently: db.isSQLite))
+        let heads = try await AuditLog.heads(of: Set(sessions.keys), on: db)
         var changed: [UUID: TenantScope] = [:]
         var audit: [AuditLog.Entry] = []
         var activity: [SQLQueryString] = []
@@ -111,19 +114,41 @@ actor OnboardingChangeQueue {
             outcomes.append(.success(Applied(session: session, nextSteps: nextSteps)))
         }
         var events: [OnboardingLiveEvent] = []
+        var writes: [@Sendable () async throws -> Void] = []
         for (tenantID, scope) in changed.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
-            try await OnboardingRepository(db: db).save(sessions[tenantID]!, in: scope)
-            events.append(OnboardingLiveEvent(tenantID: tenantID, session: sessions[tenantID]!))
+            let session = sessions[tenantID]!
+            writes.append { try await OnboardingRepository(db: db).save(session, in: scope) }
+            events.append(OnboardingLiveEvent(tenantID: tenantID, session: session))
         }
-        try await live.publish(events, on: db)
-        try await AuditLog.append(audit, on: db)
-        if !activity.isEmpty {
-            try await db.sql.raw("""
-                INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
-                VALUES \(activity.joined(separator: ", "))
-                """).run()
+        let (notifications, entries, rows) = (events, audit, activity)
+        writes.append { try await live.publish(notifications, on: db) }
+        writes.append { try await AuditLog.insert(entries, after: heads, on: db) }
+        if !rows.isEmpty {
+            writes.append {
+                try await db.sql.raw("""
+                    INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
+                    VALUES \(rows.joined(separator: ", "))
+                    """).run()
+            }
         }
+        _ = try await Self.run(writes, concurrently: db.isSQLite)
         return (outcomes, events)
+    }
+
+    /// Runs independent statements of one transaction. On SQLite they go side by side: the
+    /// connection is in serialized mode (SQLite's own mutex orders them), so the batch waits
+    /// for one round trip to the thread pool instead of one per statement. On PostgreSQL they
+    /// run in the given order.
+    private static func run<T: Sendable>(_ operations: [@Sendable () async throws -> T], concurrently: Bool) async throws -> [T] {
+        guard concurrently, operations.count > 1 else {
+            var results: [T] = []
+            for operation in operations { results.append(try await operation()) }
+            return results
+        }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            for operation in operations { group.addTask { try await operation() } }
+            return try await group.reduce(into: [T]()) { $0.append($1) }
+        }
     }
 
     /// A stale version gets 409 with the current state, so the client can merge and retry.

@@ -45,13 +45,14 @@ enum AuditLog {
                                 target: target, change: change, requestID: requestID, at: now)], on: db)
     }
 
-    /// Appends events, in order, to their tenants' chains in one INSERT; `db` must be inside a
-    /// transaction. Plain SQL: this runs in every audited change.
-    static func append(_ entries: [Entry], on db: any Database) async throws {
-        guard !entries.isEmpty else { return }
-        var heads: [UUID: (sequence: Int, hash: String)] = [:]
-        // Sorted, so that writers in several processes take the chain locks in one order.
-        for tenantID in Set(entries.map(\.tenantID)).sorted(by: { $0.uuidString < $1.uuidString }) {
+    /// The newest event of each chain: where the next events attach.
+    typealias Heads = [UUID: (sequence: Int, hash: String)]
+
+    /// Locks (PostgreSQL) and reads the heads of the tenants' chains; `db` must be inside a
+    /// transaction. Sorted, so that writers in several processes take the locks in one order.
+    static func heads(of tenantIDs: Set<UUID>, on db: any Database) async throws -> Heads {
+        var heads: Heads = [:]
+        for tenantID in tenantIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
             if !db.isSQLite {
                 // Serialise writers of one chain; SQLite transactions are already serial.
                 try await db.sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: tenantID.uuidString), 0))").run()
@@ -63,6 +64,21 @@ enum AuditLog {
             heads[tenantID] = (try last?.decode(column: "sequence", as: Int.self) ?? 0,
                                try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesis)
         }
+        return heads
+    }
+
+    /// Appends events, in order, to their tenants' chains in one INSERT; `db` must be inside a
+    /// transaction. Plain SQL: this runs in every audited change.
+    static func append(_ entries: [Entry], on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        let heads = try await heads(of: Set(entries.map(\.tenantID)), on: db)
+        try await insert(entries, after: heads, on: db)
+    }
+
+    /// Inserts events after the chain heads read (and locked) by `heads(of:on:)` in this transaction.
+    static func insert(_ entries: [Entry], after heads: Heads, on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        var heads = heads
         var rows: [SQLQueryString] = []
         for entry in entries {
             let head = heads[entry.tenantID]!
