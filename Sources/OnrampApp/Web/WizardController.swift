@@ -59,6 +59,7 @@ struct WizardController {
                 "id": step.rawValue, "title": step.title, "intro": form.intro, "help": form.help,
                 "required": session.isRequired(step), "optional": !session.isRequired(step),
                 "state": record.state.rawValue, "stateLabel": Self.stateLabel(record.state),
+                "isDone": record.state == .completed || record.state == .skipped,
                 "isReview": step == .review, "isBranding": step == .branding, "isOrganization": step == .organization,
                 "number": index + 1, "count": all.count,
                 "hasPrerequisites": !step.prerequisites.isEmpty,

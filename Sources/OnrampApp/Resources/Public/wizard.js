@@ -421,6 +421,10 @@ function wire() {
     } else if (event.target.dataset.kind === "color") {
       syncSwatch(event.target);
     }
+    // A suggestion is for an empty field: once something is entered it goes away.
+    const edited = event.target.closest("[data-path]") || event.target.closest(".field")?.querySelector("[data-path]");
+    const box = edited && form.querySelector(`[data-suggestion-for="${CSS.escape(edited.dataset.path)}"]`);
+    if (box && !isEmpty(readField(edited))) box.hidden = true;
     if (stepId === "branding") renderPreview();
     if (stepId !== "review") scheduleSave();
   });
