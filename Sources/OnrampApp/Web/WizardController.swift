@@ -82,7 +82,8 @@ struct WizardController {
         if index > 0 { context["previous"] = ["href": "/onboarding/\(all[index - 1].rawValue)", "title": all[index - 1].title] }
         if index + 1 < all.count { context["next"] = ["href": "/onboarding/\(all[index + 1].rawValue)", "title": all[index + 1].title] }
         if step == .review {
-            let checklist = session.checklist
+            // The review step's own item is met by activating from this page: not listed here.
+            let checklist = session.checklist.filter { $0.step != .review }
             context["checklist"] = checklist.map { item -> [String: Any] in
                 ["title": item.title, "met": item.met, "href": "/onboarding/\(item.step.rawValue)"]
             }

@@ -12,6 +12,7 @@ let saving = 0;         // saves in flight
 let chain = Promise.resolve();
 let timer = null;
 let conflictShown = false;
+let leaving = false;    // a pause/skip/activate is under way: this page is about to be left
 
 const form = document.getElementById("step-form") || document.getElementById("activate-form");
 const statusEl = document.getElementById("save-status");
@@ -239,6 +240,7 @@ function updateProgress(session) {
 }
 
 async function onLive(event) {
+  if (leaving) return;
   updateProgress(event);
   if (event.state !== root.dataset.state) { location.reload(); return; }
   if (event.version <= version || saving) return;
@@ -334,6 +336,7 @@ async function setUpTemplates() {
 // ---- branding preview ------------------------------------------------------------------
 
 let previewRoot = null;
+let logoTimer = null;
 const unsafeCSS = /url\s*\(|@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding/i;
 
 function renderPreview() {
@@ -374,9 +377,20 @@ function renderPreview() {
   const name = value("brand_name") || document.body.dataset.tenantName || "Your brand";
   previewRoot.querySelector(".brand-name").textContent = name;
   previewRoot.querySelector(".signature").textContent = `Best regards, ${name} Support`;
+  // The logo loads once its address looks complete and typing paused, not at every keystroke.
   const logo = previewRoot.querySelector(".logo");
   const logoURL = value("logo_url");
-  if (/^https?:\/\//i.test(logoURL)) { logo.src = logoURL; logo.alt = `${name} logo`; logo.hidden = false; } else { logo.hidden = true; logo.removeAttribute("src"); }
+  clearTimeout(logoTimer);
+  if (/^https?:\/\/[^/\s?#]+\.[a-z]{2,}(?:[/?#]\S*)?$/i.test(logoURL)) {
+    logoTimer = setTimeout(() => {
+      if (logo.getAttribute("src") !== logoURL) logo.src = logoURL;
+      logo.alt = `${name} logo`;
+      logo.hidden = false;
+    }, 700);
+  } else {
+    logo.hidden = true;
+    logo.removeAttribute("src");
+  }
   const css = fieldFor("custom_css")?.value || "";
   const custom = previewRoot.adoptedStyleSheets[1];
   const cssNote = unsafeCSS.test(css) ? " Custom CSS with url(), @import or scripts is not previewed and will be refused." : "";
@@ -403,8 +417,11 @@ function renumber(row, baseId, index) {
 // ---- actions ---------------------------------------------------------------------------
 
 async function post(path) {
+  leaving = true;
   await save(false);
-  return api("POST", path, { version });
+  const result = await api("POST", path, { version });
+  if (!result.ok) leaving = false;
+  return result;
 }
 
 function nextStepAfter(session) {
@@ -468,11 +485,12 @@ function wire() {
 async function activate() {
   const confirmed = document.getElementById("f-confirmed").checked;
   status("Activating…");
+  leaving = true;
   const reviewed = await api("PATCH", "/api/v1/onboarding/steps/review", { config: { confirmed }, complete: true, version });
-  if (!reviewed.ok) { handleFailure(reviewed); return; }
+  if (!reviewed.ok) { leaving = false; handleFailure(reviewed); return; }
   version = reviewed.data.version;
   const done = await api("POST", "/api/v1/onboarding/complete", { version });
-  if (done.ok) location.href = "/?activated=1"; else handleFailure(done);
+  if (done.ok) location.href = "/?activated=1"; else { leaving = false; handleFailure(done); }
 }
 
 document.addEventListener("click", async (event) => {
