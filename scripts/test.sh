@@ -202,7 +202,8 @@ start_server() {
     echo "starting onramp on $BASE (data in $SERVER_DATA_DIR, log in $log)"
     # `env` execs the server, so $! is the server's own PID. DATABASE_URL is dropped so
     # a developer's setting cannot point the test server at a real database.
-    env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
+    # Browser tests sign up one account each: more than the default 20 per IP and hour.
+    env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" ONRAMP_SIGNUPS_PER_IP_PER_HOUR=1000 \
         .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
         </dev/null >"$log" 2>&1 &
     SERVER_PID=$!

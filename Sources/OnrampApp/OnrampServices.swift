@@ -31,7 +31,11 @@ final class OnrampServices: Sendable {
         metrics = OnrampMetrics()
         operations = APIOperationRegistry()
         loginLimiter = AuthRateLimiter(rules: rateLimits.login)
-        signupLimiter = AuthRateLimiter(rules: rateLimits.signup)
+        var signup = rateLimits.signup
+        if rateLimits.signupPerIPFromSettings {
+            signup.perIP = .init(limit: settings.signupsPerIPPerHour, window: 3600)
+        }
+        signupLimiter = AuthRateLimiter(rules: signup)
     }
 }
 
@@ -39,8 +43,10 @@ final class OnrampServices: Sendable {
 public struct RateLimits: Sendable {
     var login: AuthRateLimiter.Rules
     var signup: AuthRateLimiter.Rules
+    /// The per-IP sign-up limit comes from `ONRAMP_SIGNUPS_PER_IP_PER_HOUR`.
+    var signupPerIPFromSettings = false
 
-    public static let standard = RateLimits(login: .login, signup: .signup)
+    public static let standard = RateLimits(login: .login, signup: .signup, signupPerIPFromSettings: true)
 
     /// Limits of `limit` attempts per `window` seconds for both log-in and sign-up, per IP and per email.
     public static func uniform(perIP: Int, perEmail: Int, window: TimeInterval) -> RateLimits {

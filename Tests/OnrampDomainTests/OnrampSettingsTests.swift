@@ -232,6 +232,16 @@ struct OnrampSettingsTests {
         }
     }
 
+    @Test("ONRAMP_SIGNUPS_PER_IP_PER_HOUR accepts 1 through 100000 and defaults to 20")
+    func signupsPerIP() throws {
+        #expect(try OnrampSettings.parse([:]).signupsPerIPPerHour == 20)
+        #expect(try OnrampSettings.parse(["ONRAMP_SIGNUPS_PER_IP_PER_HOUR": "500"]).signupsPerIPPerHour == 500)
+        for raw in ["0", "100001", "many"] {
+            let problems = try #require(Self.problems(["ONRAMP_SIGNUPS_PER_IP_PER_HOUR": raw]))
+            #expect(problems.map(\.variable) == ["ONRAMP_SIGNUPS_PER_IP_PER_HOUR"])
+        }
+    }
+
     @Test("testing mode defaults bcrypt to 4 but an explicit cost wins")
     func testingBcrypt() throws {
         #expect(try OnrampSettings.parse(["ONRAMP_ENV": "testing"]).bcryptCost == 4)
@@ -280,7 +290,7 @@ struct OnrampSettingsTests {
     func documentedVariables() {
         #expect(OnrampSettings.variables.map(\.name) == [
             "ONRAMP_ENV", "ONRAMP_DATA_DIR", "DATABASE_URL", "ONRAMP_MASTER_KEY", "ONRAMP_PREVIOUS_MASTER_KEYS",
-            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_STALLED_AFTER_HOURS",
+            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_STALLED_AFTER_HOURS",
         ])
         #expect(OnrampSettings.variables.allSatisfy { !$0.expected.isEmpty })
         #expect(OnrampSettings.Mode.allCases.map(\.rawValue) == ["development", "production", "testing"])

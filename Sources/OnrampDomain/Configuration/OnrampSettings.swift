@@ -37,6 +37,8 @@ public struct OnrampSettings: Sendable, Equatable {
     public var bcryptCost: Int
     /// An active onboarding without activity for this long counts as stalled.
     public var stalledAfterHours: Int = 72
+    /// Sign-ups accepted from one IP address per hour.
+    public var signupsPerIPPerHour: Int = 20
 
     /// The variables this reads, each with what it expects (for the README and error messages).
     public static let variables: [(name: String, expected: String)] = [
@@ -47,6 +49,7 @@ public struct OnrampSettings: Sendable, Equatable {
         ("ONRAMP_PREVIOUS_MASTER_KEYS", "comma-separated base64 32-byte keys still accepted for reading after a rotation"),
         ("ONRAMP_PUBLIC_URL", "the http(s) URL people use to reach Onramp (default http://localhost:8080)"),
         ("ONRAMP_BCRYPT_COST", "a whole number from 4 to 31 (default 12; 4 when ONRAMP_ENV=testing)"),
+        ("ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "a whole number from 1 to 100000: sign-ups accepted from one IP address per hour (default 20)"),
         ("ONRAMP_STALLED_AFTER_HOURS", "a whole number of hours from 1 to 8760 after which an onboarding without activity counts as stalled (default 72)"),
     ]
 
@@ -135,11 +138,17 @@ public struct OnrampSettings: Sendable, Equatable {
             if let hours = Int(raw), (1...8760).contains(hours) { stalledAfterHours = hours } else { expected("ONRAMP_STALLED_AFTER_HOURS", raw) }
         }
 
+        var signupsPerIP = 20
+        if let raw = value("ONRAMP_SIGNUPS_PER_IP_PER_HOUR") {
+            if let limit = Int(raw), (1...100_000).contains(limit) { signupsPerIP = limit } else { expected("ONRAMP_SIGNUPS_PER_IP_PER_HOUR", raw) }
+        }
+
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         var settings = OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
                                       masterKey: masterKey, previousMasterKeys: previous,
                                       publicURL: publicURL, bcryptCost: bcryptCost)
         settings.stalledAfterHours = stalledAfterHours
+        settings.signupsPerIPPerHour = signupsPerIP
         return settings
     }
 

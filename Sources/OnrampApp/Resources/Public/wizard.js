@@ -12,7 +12,10 @@ let saving = 0;         // saves in flight
 let chain = Promise.resolve();
 let timer = null;
 let conflictShown = false;
-let leaving = false;    // a pause/skip/activate is under way: this page is about to be left
+let leaving = false;
+// Top-level configuration keys this page changed: only those are sent, so saving (or "Keep
+// mine" after a conflict) never wipes values another window entered in fields left alone here.
+const touched = new Set();    // a pause/skip/activate is under way: this page is about to be left
 
 const form = document.getElementById("step-form") || document.getElementById("activate-form");
 const statusEl = document.getElementById("save-status");
@@ -102,9 +105,12 @@ function valueAt(config, path) {
   return path.split(".").reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), config);
 }
 
+function touch(el) { if (el?.dataset.path) touched.add(el.dataset.path.split(".")[0]); }
+
 function collect() {
   const config = {};
   for (const el of fields()) {
+    if (!touched.has(el.dataset.path.split(".")[0])) continue;
     const value = readField(el);
     if (value === undefined) continue;
     const parts = el.dataset.path.split(".");
@@ -282,6 +288,7 @@ async function refreshSuggestions() {
     use.setAttribute("aria-label", `Use ${shown} for ${el.closest(".field").querySelector("label, legend").textContent.trim()}`);
     use.addEventListener("click", () => {
       writeField(el, item.value);
+      touch(el);
       box.hidden = true;
       scheduleSave();
       save(false);
@@ -431,7 +438,7 @@ function nextStepAfter(session) {
 
 function wire() {
   if (!form) return;
-  form.addEventListener("input", (event) => {
+  const edited = (event) => {
     if (event.target.matches("[data-swatch-for]")) {
       const textInput = document.getElementById(event.target.dataset.swatchFor);
       textInput.value = event.target.value.toUpperCase();
@@ -439,12 +446,18 @@ function wire() {
       syncSwatch(event.target);
     }
     // A suggestion is for an empty field: once something is entered it goes away.
-    const edited = event.target.closest("[data-path]") || event.target.closest(".field")?.querySelector("[data-path]");
-    const box = edited && form.querySelector(`[data-suggestion-for="${CSS.escape(edited.dataset.path)}"]`);
-    if (box && !isEmpty(readField(edited))) box.hidden = true;
+    const field = event.target.closest("[data-path]")
+      || (event.target.dataset.swatchFor && document.getElementById(event.target.dataset.swatchFor));
+    touch(field);
+    const box = field && form.querySelector(`[data-suggestion-for="${CSS.escape(field.dataset.path)}"]`);
+    if (box && !isEmpty(readField(field))) box.hidden = true;
     if (stepId === "branding") renderPreview();
     if (stepId !== "review") scheduleSave();
-  });
+  };
+  // Text fields report "input"; some controls (a select chosen by script or assistive
+  // technology) only "change": both count as an edit, and the save is debounced anyway.
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
   form.addEventListener("click", async (event) => {
     const action = event.target.closest("[data-action]")?.dataset.action;
     if (!action) return;
@@ -460,6 +473,7 @@ function wire() {
       const container = form.querySelector(".invite-rows");
       const row = event.target.closest("[data-row]");
       if (container.querySelectorAll("[data-row]").length > 1) row.remove(); else row.querySelector("[data-part=email]").value = "";
+      touch(container.closest("[data-path]"));
       scheduleSave();
     } else if (action === "skip") {
       const result = await post(`/api/v1/onboarding/steps/${stepId}/skip`);
