@@ -129,7 +129,7 @@ enum Schemas {
         ], required: ["state", "stop", "stops"]),
         "TourRequest": Schema.object([
             "action": Schema.string(enumeration: GuidedTour.Progress.Action.allCases.map(\.rawValue)),
-        ], required: ["action"], additionalProperties: false),
+        ], required: ["action"]),
         "OnboardingLiveEvent": Schema.object([
             "type": Schema.string(enumeration: ["onboarding"]),
             "tenant_id": uuid,
