@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import OnrampDomain
@@ -88,10 +89,20 @@ extension Application {
 extension Request {
     var onramp: OnrampServices { application.onramp }
 
-    /// Writes go through here so they are transactional (and queued on SQLite).
-    var writer: DatabaseWriter { DatabaseWriter(database: db, serializer: onramp.sqliteWrites) }
+    /// Writes go through here so they are transactional (and queued on SQLite, on connections
+    /// of their own so that they never wait behind reads for a pooled connection).
+    var writer: DatabaseWriter {
+        DatabaseWriter(database: onramp.sqliteWrites == nil ? db : db(.sqliteWrites), serializer: onramp.sqliteWrites)
+    }
 }
 
 extension Application {
-    var writer: DatabaseWriter { DatabaseWriter(database: db, serializer: onramp.sqliteWrites) }
+    var writer: DatabaseWriter {
+        DatabaseWriter(database: onramp.sqliteWrites == nil ? db : db(.sqliteWrites), serializer: onramp.sqliteWrites)
+    }
+}
+
+extension DatabaseID {
+    /// The same SQLite file as `.sqlite`, with a pool of its own for write transactions.
+    static let sqliteWrites = DatabaseID(string: "sqlite-writes")
 }

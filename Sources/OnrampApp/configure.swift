@@ -47,6 +47,9 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
         // the reads of requests on its event loop.
         let perLoop = 4
         app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .debug), as: .sqlite)
+        // Writers queue in this process (one at a time) on a pool of their own.
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .sqliteWrites,
+                          isDefault: false)
         poolSize = perLoop * loops
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)

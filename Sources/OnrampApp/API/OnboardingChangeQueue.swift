@@ -108,7 +108,7 @@ actor OnboardingChangeQueue {
                               after: OnboardingController.summary(session, change.step)),
                 requestID: change.requestID, at: now))
             activity.append("""
-                (\(bind: UUID()), \(bind: tenantID), \(bind: change.actorUserID), 'onboarding', \(bind: change.step?.rawValue),
+                (\(bind: TimeOrderedID.make(at: now)), \(bind: tenantID), \(bind: change.actorUserID), 'onboarding', \(bind: change.step?.rawValue),
                  \(bind: change.action), \(bind: now), \(bind: change.step.map { session.record($0).secondsSpent }))
                 """)
             outcomes.append(.success(Applied(session: session, nextSteps: nextSteps)))

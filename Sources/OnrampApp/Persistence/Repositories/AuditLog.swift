@@ -90,7 +90,7 @@ enum AuditLog {
                                        occurredAt: occurredAt, previousHash: head.hash)
             heads[entry.tenantID] = (sequence, hash)
             rows.append("""
-                (\(bind: UUID()), \(bind: entry.tenantID), \(bind: sequence), \(bind: entry.actor), \(bind: entry.actorUserID),
+                (\(bind: TimeOrderedID.make(at: entry.at)), \(bind: entry.tenantID), \(bind: sequence), \(bind: entry.actor), \(bind: entry.actorUserID),
                  \(bind: entry.action), \(bind: entry.target), \(bind: changes), \(bind: entry.requestID), \(bind: occurredAt),
                  \(bind: head.hash), \(bind: hash))
                 """)
