@@ -12,6 +12,8 @@ public struct ConfigureOptions: Sendable {
     public var rateLimits: RateLimits
     /// PostgreSQL schemas to use instead of `public` (tests isolate themselves this way).
     public var postgresSearchPath: [String]?
+    /// Whether `serve` runs background jobs in this process (tests drive the runner themselves).
+    public var startsJobWorkers = true
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 rateLimits: RateLimits = .standard, postgresSearchPath: [String]? = nil) {
@@ -53,7 +55,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
         poolSize = perLoop * loops
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
-        if let searchPath = options.postgresSearchPath { configuration.searchPath = searchPath }
+        if let searchPath = options.postgresSearchPath ?? settings.databaseSchema.map({ [$0] }) { configuration.searchPath = searchPath }
         let perLoop = 4
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: perLoop,
                                     sqlLogLevel: .debug), as: .psql)
@@ -72,6 +74,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     Migrations001.register(on: app.migrations)
     app.lifecycle.use(SchemaUpdater())
     app.lifecycle.use(LiveShutdown())
+    if options.startsJobWorkers { app.lifecycle.use(JobWorkersLifecycle(concurrency: settings.workerConcurrency)) }
 
     app.routes.defaultMaxBodySize = "64kb"
     app.http.server.configuration.serverName = "Onramp"
@@ -86,6 +89,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
 
     app.asyncCommands.use(CreateOperatorCommand(), as: "create-operator")
     app.asyncCommands.use(AuditCommandGroup(), as: "audit")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
 
     routes(app, pages: pages, assets: try StaticAssets.load())
 }

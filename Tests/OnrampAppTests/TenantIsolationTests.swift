@@ -19,8 +19,10 @@ struct TenantIsolationTests {
             let template = try await app.testing().sendRequest(.POST, "/api/v1/templates", headers: tenantA.bearer + .json,
                                                                body: .json(["name": "A's private template"]))
             let templateA = try #require(try template.jsonObject()["id"] as? String)
+            let job = try await app.testing().sendRequest(.POST, "/api/v1/audit-events/verify", headers: tenantA.bearer)
+            let jobA = try #require(try job.jsonObject()["id"] as? String)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
-                                            "tenantId": tenantA.tenantID.uuidString]
+                                            "tenantId": tenantA.tenantID.uuidString, "jobId": jobA]
 
             // act + check
             var probed = 0

@@ -242,6 +242,16 @@ struct OnrampSettingsTests {
         }
     }
 
+    @Test("ONRAMP_WORKER_CONCURRENCY and ONRAMP_DATABASE_SCHEMA are checked")
+    func workersAndSchema() throws {
+        let defaults = try OnrampSettings.parse([:])
+        #expect(defaults.workerConcurrency == 2 && defaults.databaseSchema == nil)
+        let set = try OnrampSettings.parse(["ONRAMP_WORKER_CONCURRENCY": "0", "ONRAMP_DATABASE_SCHEMA": "tenant_a1"])
+        #expect(set.workerConcurrency == 0 && set.databaseSchema == "tenant_a1")
+        let problems = try #require(Self.problems(["ONRAMP_WORKER_CONCURRENCY": "65", "ONRAMP_DATABASE_SCHEMA": "public; drop"]))
+        #expect(Set(problems.map(\.variable)) == ["ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA"])
+    }
+
     @Test("testing mode defaults bcrypt to 4 but an explicit cost wins")
     func testingBcrypt() throws {
         #expect(try OnrampSettings.parse(["ONRAMP_ENV": "testing"]).bcryptCost == 4)
@@ -290,7 +300,7 @@ struct OnrampSettingsTests {
     func documentedVariables() {
         #expect(OnrampSettings.variables.map(\.name) == [
             "ONRAMP_ENV", "ONRAMP_DATA_DIR", "DATABASE_URL", "ONRAMP_MASTER_KEY", "ONRAMP_PREVIOUS_MASTER_KEYS",
-            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_STALLED_AFTER_HOURS",
+            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA", "ONRAMP_STALLED_AFTER_HOURS",
         ])
         #expect(OnrampSettings.variables.allSatisfy { !$0.expected.isEmpty })
         #expect(OnrampSettings.Mode.allCases.map(\.rawValue) == ["development", "production", "testing"])

@@ -113,6 +113,17 @@ enum Schemas {
                 "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
             ], required: ["id", "title", "step", "met"])),
         ], required: ["ready", "items"]),
+        "Job": Schema.object([
+            "id": uuid, "kind": Schema.string(), "state": Schema.string(enumeration: JobState.allCases.map(\.rawValue)),
+            "priority": Schema.integer(), "run_at": dateTime, "attempts": Schema.integer(minimum: 0),
+            "max_attempts": Schema.integer(minimum: 1),
+            "progress": Schema.object(["done": Schema.integer(minimum: 0), "total": ["type": ["integer", "null"]],
+                                       "message": Schema.string(nullable: true)], required: ["done"]),
+            "last_error": Schema.string(nullable: true), "cancel_requested": Schema.boolean,
+            "created_at": dateTime, "updated_at": dateTime, "finished_at": nullableDateTime,
+        ], required: ["id", "kind", "state", "priority", "run_at", "attempts", "max_attempts", "progress", "cancel_requested",
+                      "created_at", "updated_at"]),
+        "JobPage": Schema.object(["items": Schema.array(ref("Job"))], required: ["items"]),
         "SampleList": Schema.object([
             "items": Schema.array(Schema.object([
                 "id": uuid, "kind": Schema.string(enumeration: SampleRecord.Kind.allCases.map(\.rawValue)),

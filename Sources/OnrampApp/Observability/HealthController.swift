@@ -29,6 +29,9 @@ struct HealthController {
     }
 
     @Sendable func metrics(_ req: Request) async throws -> Response {
+        if let depth = try? await JobQueue(db: req.db).depth() {
+            req.onramp.metrics.recordQueueDepth(depth, kinds: JobCatalog.handlers.map(\.kind))
+        }
         let response = Response(status: .ok, body: .init(string: req.onramp.metrics.render()))
         response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return response

@@ -24,6 +24,41 @@ final class OnrampMetrics: Sendable {
         registry.makeGauge(descriptor: Self.databasePool).set(to: Double(poolSize))
     }
 
+    /// Counts a finished job run by kind and outcome (succeeded, retried, dead, cancelled).
+    func recordJob(kind: String, outcome: String, duration: Duration) {
+        registry.makeCounter(descriptor: Self.jobRuns, labels: [("kind", kind), ("outcome", outcome)]).increment()
+        if outcome != "succeeded" && outcome != "cancelled" {
+            registry.makeCounter(descriptor: Self.jobFailures, labels: [("kind", kind)]).increment()
+        }
+        registry.makeDurationHistogram(descriptor: Self.jobDuration, labels: [("kind", kind)], buckets: durationBuckets + [
+            .seconds(10), .seconds(60), .seconds(600),
+        ]).record(duration)
+    }
+
+    /// Jobs waiting per kind, as of the last `/metrics` scrape.
+    func recordQueueDepth(_ depth: [String: Int], kinds: [String]) {
+        for kind in Set(kinds).union(depth.keys) {
+            registry.makeGauge(descriptor: Self.jobQueueDepth, labels: [("kind", kind)]).set(to: Double(depth[kind] ?? 0))
+        }
+    }
+
+    static var jobRuns: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "onramp", subsystem: "jobs", metricName: "runs", unitName: "total",
+                             helpText: "Job runs by kind and outcome.")
+    }
+    static var jobFailures: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "onramp", subsystem: "jobs", metricName: "failures", unitName: "total",
+                             helpText: "Failed job runs (retried or dead) by kind.")
+    }
+    static var jobDuration: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "onramp", subsystem: "jobs", metricName: "run_duration", unitName: "seconds",
+                             helpText: "Job run durations by kind.")
+    }
+    static var jobQueueDepth: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "onramp", subsystem: "jobs", metricName: "queue_depth", unitName: "jobs",
+                             helpText: "Queued jobs by kind.")
+    }
+
     static var requests: MetricNameDescriptor {
         MetricNameDescriptor(
         namespace: "onramp", subsystem: "http", metricName: "requests", unitName: "total",

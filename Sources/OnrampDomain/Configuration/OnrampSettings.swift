@@ -39,6 +39,10 @@ public struct OnrampSettings: Sendable, Equatable {
     public var stalledAfterHours: Int = 72
     /// Sign-ups accepted from one IP address per hour.
     public var signupsPerIPPerHour: Int = 20
+    /// Jobs `serve` runs at once (0: none; run `onramp worker` instead).
+    public var workerConcurrency: Int = 2
+    /// PostgreSQL schema to work in (several installations may share one database).
+    public var databaseSchema: String?
 
     /// The variables this reads, each with what it expects (for the README and error messages).
     public static let variables: [(name: String, expected: String)] = [
@@ -50,6 +54,8 @@ public struct OnrampSettings: Sendable, Equatable {
         ("ONRAMP_PUBLIC_URL", "the http(s) URL people use to reach Onramp (default http://localhost:8080)"),
         ("ONRAMP_BCRYPT_COST", "a whole number from 4 to 31 (default 12; 4 when ONRAMP_ENV=testing)"),
         ("ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "a whole number from 1 to 100000: sign-ups accepted from one IP address per hour (default 20)"),
+        ("ONRAMP_WORKER_CONCURRENCY", "a whole number from 0 to 64: background jobs `serve` runs at once; 0 leaves them to `onramp worker` (default 2)"),
+        ("ONRAMP_DATABASE_SCHEMA", "a PostgreSQL schema name (letters, digits, _) to work in instead of public"),
         ("ONRAMP_STALLED_AFTER_HOURS", "a whole number of hours from 1 to 8760 after which an onboarding without activity counts as stalled (default 72)"),
     ]
 
@@ -143,12 +149,25 @@ public struct OnrampSettings: Sendable, Equatable {
             if let limit = Int(raw), (1...100_000).contains(limit) { signupsPerIP = limit } else { expected("ONRAMP_SIGNUPS_PER_IP_PER_HOUR", raw) }
         }
 
+        var workerConcurrency = 2
+        if let raw = value("ONRAMP_WORKER_CONCURRENCY") {
+            if let count = Int(raw), (0...64).contains(count) { workerConcurrency = count } else { expected("ONRAMP_WORKER_CONCURRENCY", raw) }
+        }
+        var databaseSchema: String?
+        if let raw = value("ONRAMP_DATABASE_SCHEMA") {
+            if raw.range(of: #"^[a-z_][a-z0-9_]{0,62}$"#, options: .regularExpression) != nil { databaseSchema = raw } else {
+                expected("ONRAMP_DATABASE_SCHEMA", raw)
+            }
+        }
+
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         var settings = OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
                                       masterKey: masterKey, previousMasterKeys: previous,
                                       publicURL: publicURL, bcryptCost: bcryptCost)
         settings.stalledAfterHours = stalledAfterHours
         settings.signupsPerIPPerHour = signupsPerIP
+        settings.workerConcurrency = workerConcurrency
+        settings.databaseSchema = databaseSchema
         return settings
     }
 

@@ -37,8 +37,9 @@ func withOnrampApp(
     let app = try await Application.make(.testing)
     app.logger.logLevel = .error
     do {
-        try await configure(app, options: ConfigureOptions(
-            environment: environment, rateLimits: rateLimits, postgresSearchPath: schema.map { [$0] }))
+        var options = ConfigureOptions(environment: environment, rateLimits: rateLimits, postgresSearchPath: schema.map { [$0] })
+        options.startsJobWorkers = false
+        try await configure(app, options: options)
         if let schema {
             try await app.db.sql.raw("CREATE SCHEMA \(ident: schema)").run()
         }

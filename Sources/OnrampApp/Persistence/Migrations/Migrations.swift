@@ -13,6 +13,7 @@ enum Migrations001 {
         migrations.add(CreateCustomTemplates())
         migrations.add(CreateSampleRecords())
         migrations.add(AddMembershipTour())
+        migrations.add(CreateJobs())
     }
 }
 

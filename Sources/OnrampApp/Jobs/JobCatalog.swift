@@ -1,0 +1,121 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// The jobs Onramp runs, and the recurring ones.
+enum JobCatalog {
+    /// Verifies a tenant's audit hash chain; the verdict is the job's progress message.
+    static let auditVerify = JobHandler(kind: "audit.verify", retry: RetryPolicy(maxAttempts: 1, baseDelay: 0, maxDelay: 0, jitter: 0)) { context in
+        guard let tenantID = context.job.tenantID else { throw JobFailure("An audit verification needs a tenant.") }
+        try await context.progress(done: 0, total: 1, message: "Checking the audit trail…")
+        let verdict = try await AuditLog.verify(tenantID: tenantID, on: context.application.db)
+        switch verdict {
+        case .intact(let events):
+            try await context.progress(done: 1, total: 1, message: "The audit trail is intact: \(events) events, every hash matches.")
+        default:
+            try await context.progress(done: 1, total: 1, message: "The audit trail is broken: \(verdict).")
+            throw JobFailure("The audit trail is broken: \(verdict).")
+        }
+    }
+
+    /// Deletes expired sign-in sessions (hourly).
+    static let pruneSessions = JobHandler(kind: "sessions.prune") { context in
+        try await context.application.writer.atomically { db in
+            try await db.sql.raw("DELETE FROM web_sessions WHERE expires_at < \(bind: Date())").run()
+        }
+    }
+
+    static let handlers = [auditVerify, pruneSessions]
+
+    static let schedules = [
+        RecurringJob(name: "prune-expired-sessions", cron: try! CronSchedule("17 * * * *"),
+                     timeZone: TimeZone(identifier: "UTC")!, kind: pruneSessions.kind),
+    ]
+
+    static func handler(_ kind: String) -> JobHandler? { handlers.first { $0.kind == kind } }
+
+    /// Enqueues a catalogued job with its kind's attempts.
+    @discardableResult
+    static func enqueue(_ kind: String, tenantID: UUID?, payload: String = "{}", uniqueKey: String? = nil,
+                        on db: any Database) async throws -> UUID {
+        try await JobQueue(db: db).enqueue(NewJob(tenantID: tenantID, kind: kind, payload: payload,
+                                                  maxAttempts: handler(kind)?.retry.maxAttempts ?? RetryPolicy.standard.maxAttempts,
+                                                  uniqueKey: uniqueKey))
+    }
+}
+
+/// A job's own failure, with a message a person understands.
+struct JobFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs the job runner inside `serve` (not inside other commands), and stops it on shutdown.
+struct JobWorkersLifecycle: LifecycleHandler {
+    let concurrency: Int
+
+    func didBootAsync(_ app: Application) async throws {
+        let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") }
+        guard concurrency > 0, command == nil || command == "serve" else { return }
+        app.jobRunner.start()
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await app.storage[JobRunnerKey.self]?.stop()
+    }
+}
+
+struct JobRunnerKey: StorageKey { typealias Value = JobRunner }
+
+extension Application {
+    /// This process's job runner (made on first use).
+    var jobRunner: JobRunner {
+        if let runner = storage[JobRunnerKey.self] { return runner }
+        let runner = JobRunner(application: self, handlers: JobCatalog.handlers, schedules: JobCatalog.schedules,
+                               options: .init(concurrency: max(1, onramp.settings.workerConcurrency)))
+        storage[JobRunnerKey.self] = runner
+        return runner
+    }
+}
+
+/// `onramp worker [--until-idle]`: runs jobs without serving HTTP, to scale out.
+struct WorkerCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "until-idle", help: "Exit once no job is due and none is running.")
+        var untilIdle: Bool
+    }
+
+    var help: String { "Runs background jobs (several workers may share one PostgreSQL database)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let runner = app.jobRunner
+        context.console.print("Worker \(runner.worker) started.")
+        if signature.untilIdle {
+            while true {
+                let started = try await runner.tick()
+                if started == 0 && !runner.isBusy { break }
+                if started == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            context.console.print("No job is due; worker \(runner.worker) stops.")
+            return
+        }
+        runner.start()
+        // SIGTERM or SIGINT ends the worker after its running jobs finish.
+        let (signals, continuation) = AsyncStream<Void>.makeStream()
+        var sources: [any DispatchSourceSignal] = []
+        for signal in [SIGTERM, SIGINT] {
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal)
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
+        for await _ in signals { break }
+        sources.forEach { $0.cancel() }
+        context.console.print("Stopping worker \(runner.worker)…")
+        await runner.stop()
+    }
+}

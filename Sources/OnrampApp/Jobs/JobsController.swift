@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// The tenant's background jobs: `listJobs`, `getJob`, `cancelJob`, and `verifyAuditTrail`
+/// (which queues an audit verification).
+struct JobsController {
+    struct JobResponse: Content {
+        let id: UUID
+        let kind: String
+        let state: String
+        let priority: Int
+        let runAt: Date
+        let attempts: Int
+        let maxAttempts: Int
+        let progress: Progress
+        let lastError: String?
+        let cancelRequested: Bool
+        let createdAt: Date
+        let updatedAt: Date
+        let finishedAt: Date?
+
+        struct Progress: Content {
+            let done: Int
+            let total: Int?
+            let message: String?
+        }
+    }
+
+    struct JobPage: Content {
+        let items: [JobResponse]
+    }
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        let jobID = APIOperation.Parameter(name: "jobId", location: .path, description: "The job's id.", schema: Schemas.uuid)
+        let job = APIOperation.Response(status: 200, description: "The job.", schema: Schemas.ref("Job"))
+        routes.register(.init(
+            id: "listJobs", method: .GET, path: "/api/v1/jobs", tag: "Jobs",
+            summary: "The tenant's background jobs, newest first",
+            parameters: [
+                .init(name: "state", location: .query, description: "Only jobs in this state.",
+                      schema: Schema.string(enumeration: JobState.allCases.map(\.rawValue))),
+                .init(name: "limit", location: .query, description: "At most this many (1–200, default 50).",
+                      schema: Schema.integer(minimum: 1, maximum: 200)),
+            ],
+            responses: [.init(status: 200, description: "The jobs.", schema: Schemas.ref("JobPage"))]
+        ), in: registry, use: list)
+        routes.register(.init(
+            id: "getJob", method: .GET, path: "/api/v1/jobs/{jobId}", tag: "Jobs",
+            summary: "One job: state, attempts, progress, last error", parameters: [jobID], responses: [job]
+        ), in: registry, use: get)
+        routes.register(.init(
+            id: "cancelJob", method: .POST, path: "/api/v1/jobs/{jobId}/cancel", tag: "Jobs",
+            summary: "Cancel a job: a queued one at once, a running one at its next check",
+            parameters: [jobID], responses: [job], problems: [409]
+        ), in: registry, use: cancel)
+        routes.register(.init(
+            id: "verifyAuditTrail", method: .POST, path: "/api/v1/audit-events/verify", tag: "Audit",
+            summary: "Queue a verification of the tenant's audit hash chain (its verdict is the job's progress message)",
+            responses: [.init(status: 202, description: "The queued (or already queued) job.", schema: Schemas.ref("Job"))]
+        ), in: registry, use: verifyAudit)
+    }
+
+    struct Query: Decodable {
+        var state: String?
+        var limit: String?
+    }
+
+    static let columns = """
+        id, kind, state, priority, run_at, attempts, max_attempts, progress_done, progress_total, progress_message,
+        last_error, cancel_requested, created_at, updated_at, finished_at
+        """
+
+    static func response(_ row: any SQLRow) throws -> JobResponse {
+        JobResponse(
+            id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),
+            state: try row.decode(column: "state", as: String.self), priority: try row.decode(column: "priority", as: Int.self),
+            runAt: try row.decode(column: "run_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
+            maxAttempts: try row.decode(column: "max_attempts", as: Int.self),
+            progress: .init(done: try row.decode(column: "progress_done", as: Int.self),
+                            total: try row.decode(column: "progress_total", as: Int?.self),
+                            message: try row.decode(column: "progress_message", as: String?.self)),
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            cancelRequested: try row.decode(column: "cancel_requested", as: Bool.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            finishedAt: try row.decode(column: "finished_at", as: Date?.self))
+    }
+
+    static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> JobResponse? {
+        try await db.sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM jobs WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+            """).first().map(response)
+    }
+
+    @Sendable func list(_ req: Request) async throws -> JobPage {
+        let (scope, _) = try req.requireTenant(.auditRead)
+        let query = try req.query.decode(Query.self)
+        var errors = FieldErrors()
+        let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50
+        if let state = query.state, JobState(rawValue: state) == nil {
+            errors.add("state", "State is one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
+        }
+        try errors.check()
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM jobs WHERE tenant_id = \(bind: scope.tenantID)"
+        if let state = query.state { sql = sql + " AND state = \(bind: state)" }
+        sql = sql + " ORDER BY created_at DESC LIMIT \(literal: limit)"
+        return JobPage(items: try await req.db.sql.raw(sql).all().map(Self.response))
+    }
+
+    func jobID(_ req: Request) throws -> UUID {
+        guard let raw = req.parameters.get("jobId"), let id = UUID(uuidString: raw) else { throw Problem.notFound("That job") }
+        return id
+    }
+
+    @Sendable func get(_ req: Request) async throws -> JobResponse {
+        let (scope, _) = try req.requireTenant(.auditRead)
+        guard let job = try await Self.find(try jobID(req), in: scope, on: req.db) else { throw Problem.notFound("That job") }
+        return job
+    }
+
+    @Sendable func cancel(_ req: Request) async throws -> JobResponse {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let id = try jobID(req)
+        let requestID = req.requestID
+        let job = try await req.writer.atomically { db -> JobResponse? in
+            guard let outcome = try await JobQueue(db: db).cancel(id, in: scope) else { return nil }
+            if case .alreadyEnded(let state) = outcome {
+                throw Problem(.conflict, "This job has already ended (\(state)); there is nothing to cancel.")
+            }
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "job.cancelled", target: "job:\(id)",
+                                      change: .init(after: ["state": outcome == .cancelled ? "cancelled" : "cancel requested"]),
+                                      requestID: requestID)
+            return try await Self.find(id, in: scope, on: db)
+        }
+        guard let job else { throw Problem.notFound("That job") }
+        return job
+    }
+
+    @Sendable func verifyAudit(_ req: Request) async throws -> Response {
+        let (scope, _) = try req.requireTenant(.auditRead)
+        let job = try await req.writer.atomically { db -> JobResponse? in
+            let id = try await JobCatalog.enqueue(JobCatalog.auditVerify.kind, tenantID: scope.tenantID,
+                                                  uniqueKey: "audit.verify:\(scope.tenantID.uuidString)", on: db)
+            return try await Self.find(id, in: scope, on: db)
+        }
+        guard let job else { throw Problem.notFound("That job") }
+        return try await job.encodeResponse(status: .accepted, for: req)
+    }
+}
