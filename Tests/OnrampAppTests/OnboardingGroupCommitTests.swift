@@ -81,4 +81,53 @@ struct OnboardingGroupCommitTests {
             #expect(statuses.filter { $0 == 409 }.count == 7)
         }
     }
+
+    @Test func changesThatWaitTogetherCommitTogether() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            // A first call records the token's use, so that authentication writes nothing below.
+            _ = try await app.testing().sendRequest(.GET, "/api/v1/onboarding", headers: account.bearer)
+            // Hold the write path (SQLite queues writers in the process; on PostgreSQL a row lock
+            // of the session holds the first batch) while eight changes arrive.
+            let serializer = app.onramp.sqliteWrites
+            await serializer?.acquire()
+            let hold = serializer == nil ? try await holdSessionRow(app, account) : nil
+            let statuses = Task {
+                try await withThrowingTaskGroup(of: UInt.self) { group in
+                    for index in 0..<8 {
+                        group.addTask { try await patch(app, account, "ai", ["config": ["note_\(index)": "value"]]) }
+                    }
+                    return try await group.reduce(into: [UInt]()) { $0.append($1) }
+                }
+            }
+            let queue = app.onramp.onboardingChanges
+            let deadline = Date().addingTimeInterval(10)
+            while await queue.pendingCount < 7, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(await queue.pendingCount == 7, "seven changes wait behind the first")
+            await serializer?.release()
+            try await hold?()
+            #expect(try await statuses.value.allSatisfy { $0 == 200 })
+            #expect(await queue.largestBatch >= 7, "the seven waiting changes went into one transaction")
+            let session = try await app.testing().sendRequest(.GET, "/api/v1/onboarding", headers: account.bearer).jsonObject()
+            #expect(session["version"] as? Int == 9)
+        }
+    }
+
+    /// PostgreSQL: locks the tenant's session row in a transaction of its own; returns the release.
+    func holdSessionRow(_ app: Application, _ account: TestAccount) async throws -> @Sendable () async throws -> Void {
+        let locked = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
+        let task = Task {
+            try await app.db.transaction { db in
+                try await db.sql.raw("SELECT 1 FROM onboarding_sessions WHERE tenant_id = \(bind: account.tenantID) FOR UPDATE").run()
+                locked.continuation.yield()
+                for await _ in release.stream { break }
+            }
+        }
+        for await _ in locked.stream { break }
+        return {
+            release.continuation.yield()
+            try await task.value
+        }
+    }
 }

@@ -34,14 +34,25 @@ def check_page(app, what: str) -> None:
         if kind in ("script", "link", "css", "img", "other") and name.startswith("http"):
             assert name.startswith(app.base_url), f"{what}: {name} comes from another site (no CDN allowed)"
             assert size <= 100 * 1024, f"{what}: {name} weighs {size} bytes (limit 100 KB)"
-    # Tabbing reaches a control and the focused control is visibly outlined.
-    body = app.driver.find_element(By.TAG_NAME, "body")
-    body.send_keys(Keys.TAB)
-    outline = app.driver.execute_script(
-        "const el = document.activeElement; const s = getComputedStyle(el);"
-        "return el === document.body ? 'none' : s.outlineStyle + ' ' + s.outlineWidth;"
-    )
-    assert outline.split()[0] not in ("none", "hidden"), f"{what}: focus is not visible ({outline})"
+    # Tabbing past the skip link and the header reaches the page's own controls, and each
+    # focused control is visibly outlined.
+    app.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    checked = 0
+    for _ in range(12):
+        focused = app.driver.execute_script(
+            "const el = document.activeElement; const s = getComputedStyle(el);"
+            "return [el.tagName, !!el.closest('main'), s.outlineStyle, s.outlineWidth];"
+        )
+        tag, in_main, style, width = focused
+        if tag == "BODY":  # past the last control: focus went to the browser itself
+            break
+        assert style not in ("none", "hidden") and width != "0px", f"{what}: focus on a {tag} is not visible ({style} {width})"
+        if in_main and tag in ("INPUT", "SELECT", "TEXTAREA", "BUTTON", "A"):
+            checked += 1
+        if checked >= 3:
+            break
+        app.driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert checked >= 1, f"{what}: the keyboard never reached the page's own controls"
 
 
 def test_every_page_is_labelled_light_and_keyboard_visible(app, new_account, screenshot):

@@ -100,7 +100,7 @@ struct AuthController {
     @Sendable func login(_ req: Request) async throws -> Response {
         let body = try req.decodeJSON(LoginRequest.self)
         let result = try await AccountService(request: req).login(LoginForm(email: body.email, password: body.password))
-        guard let principal = try await AuthenticationMiddleware.principal(forSessionSecret: result.sessionSecret, using: req.writer)
+        guard let principal = try await AuthenticationMiddleware.principal(forSessionSecret: result.sessionSecret, reading: req.db, using: req.writer)
         else { throw Problem(.unauthenticated, "The email or password is incorrect.") }
         let csrf = SecretDigest.randomToken()
         let payload = LoginResponse(current: try await Self.describe(principal, on: req.db), csrfToken: csrf)

@@ -37,6 +37,9 @@ actor OnboardingChangeQueue {
 
     private var pending: [(Change, CheckedContinuation<Applied, any Error>)] = []
     private var draining = false
+    /// The most changes committed together so far (tests check that grouping happens).
+    private(set) var largestBatch = 0
+    var pendingCount: Int { pending.count }
 
     /// Applies `change` in the next transaction and returns the session after it; throws the
     /// `Problem` of a refused change (409 with the current state, 422 with field errors).
@@ -54,14 +57,24 @@ actor OnboardingChangeQueue {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(Self.maximumBatch))
             pending.removeFirst(batch.count)
+            largestBatch = max(largestBatch, batch.count)
             do {
                 let (outcomes, events) = try await writer.atomically { db in try await Self.run(batch.map(\.0), live: live, on: db) }
                 for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(with: outcome) }
                 await live.committed(events)
             } catch {
-                // The transaction failed as a whole (the database, not a refused change): nothing
-                // of the batch was written, and every change in it reports the failure.
-                for (_, continuation) in batch { continuation.resume(throwing: error) }
+                // The transaction failed as a whole (the database, or one change's activation):
+                // nothing of it was written. Each change then runs on its own, so only the change
+                // that fails reports a failure.
+                for (change, continuation) in batch {
+                    do {
+                        let (outcomes, events) = try await writer.atomically { db in try await Self.run([change], live: live, on: db) }
+                        continuation.resume(with: outcomes[0])
+                        await live.committed(events)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
             }
         }
         draining = false

@@ -59,7 +59,13 @@ struct OperatorController {
 
     @Sendable func tenantOnboarding(_ req: Request) async throws -> Response {
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
-        let session = try await OnboardingController().load(req, scope)
+        // Reading never creates: a tenant from before onboarding shows a session not yet started.
+        let session: OnboardingSession
+        if let stored = try await OnboardingRepository(db: req.db).find(in: scope) {
+            session = stored
+        } else {
+            session = OnboardingSession.start(at: try await TenantRepository(db: req.db).current(scope).createdAt ?? Date())
+        }
         return try await OnboardingController().respond(session, req)
     }
 

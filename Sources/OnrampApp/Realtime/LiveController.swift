@@ -9,6 +9,9 @@ import Vapor
 /// the session cookie and must come from a page of this server (`Origin` is checked, so
 /// another site cannot open it with the visitor's cookie); API clients may use a bearer token.
 struct LiveController {
+    /// How long one stream lives before the client must reconnect (and authenticate again).
+    static let maximumLifetime: Duration = .seconds(600)
+
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let upgraded = APIOperation.Response(
             status: 101, description: "Switched to WebSocket; then one JSON `OnboardingLiveEvent` per message, "
@@ -59,11 +62,12 @@ struct LiveController {
     static func isSameOrigin(_ origin: String, _ req: Request) -> Bool {
         let origin = origin.lowercased()
         var allowed: [String] = []
-        if let host = req.headers.first(name: .host)?.lowercased() {
-            allowed.append("http://\(host)")
-            allowed.append("https://\(host)")
-        }
         let publicURL = req.onramp.settings.publicURL
+        if let host = req.headers.first(name: .host)?.lowercased() {
+            // Behind TLS only https pages count; plain http is for development and tests.
+            allowed.append("https://\(host)")
+            if !req.onramp.settings.servesTLS { allowed.append("http://\(host)") }
+        }
         if let scheme = publicURL.scheme?.lowercased(), let host = publicURL.host?.lowercased() {
             allowed.append("\(scheme)://\(host)" + (publicURL.port.map { ":\($0)" } ?? ""))
         }
@@ -80,6 +84,14 @@ struct LiveController {
         response.upgrader = WebSocketUpgrader(maxFrameSize: .default, shouldUpgrade: {
             req.eventLoop.makeSucceededFuture([:])
         }, onUpgrade: { ws in
+            // Pings find clients that vanished; a stream ends after `maximumLifetime`, and the
+            // page reconnects, authenticating again (a revoked session or token gets no new stream).
+            ws.pingInterval = .seconds(30)
+            let expiry = Task {
+                try await Task.sleep(for: Self.maximumLifetime)
+                try await ws.close(code: .goingAway)
+            }
+            ws.onClose.whenComplete { _ in expiry.cancel() }
             Task {
                 do {
                     // Subscribe before reading the snapshot, so no change falls in between.

@@ -192,6 +192,11 @@ actor PostgresLiveListener {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: attempt, logger: logger)
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: channel) { notifications in
+                    if attempt > 1 {
+                        // Notifications sent while this process was not listening are lost: end
+                        // the open streams, so clients reconnect and start from the current state.
+                        await hub.finishAll()
+                    }
                     setListening(true)
                     delay = .milliseconds(100)
                     for try await notification in notifications {

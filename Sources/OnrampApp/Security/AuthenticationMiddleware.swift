@@ -10,9 +10,9 @@ import Vapor
 struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            request.principal = try await Self.principal(forToken: bearer.token, using: request.writer)
+            request.principal = try await Self.principal(forToken: bearer.token, reading: request.db, using: request.writer)
         } else if let secret = request.cookies[WebSessions.cookieName]?.string, !secret.isEmpty,
-                  let principal = try await Self.principal(forSessionSecret: secret, using: request.writer) {
+                  let principal = try await Self.principal(forSessionSecret: secret, reading: request.db, using: request.writer) {
             if request.url.path.hasPrefix("/api/"), !request.method.isSafe {
                 try request.verifyCSRF(request.headers.first(name: WebSessions.csrfHeader))
             }
@@ -21,11 +21,13 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    static func principal(forToken token: String, using writer: DatabaseWriter, now: Date = Date()) async throws -> Principal {
+    /// Reads go through `db` (the read pool); only the occasional `last_used_at` touch writes.
+    static func principal(forToken token: String, reading db: any Database, using writer: DatabaseWriter,
+                          now: Date = Date()) async throws -> Principal {
         let refused = Problem(.unauthenticated, "The API token is not valid, was revoked, or has expired.")
         // One query on every API call: the token, its user and their membership in the token's tenant.
         guard let secret = APITokenSecret(token),
-              let row = try await writer.database.sql.raw("""
+              let row = try await db.sql.raw("""
                   SELECT t.id AS token_id, t.tenant_id, t.expires_at, t.revoked_at, t.last_used_at,
                          u.id AS user_id, u.email, u.name, u.is_operator, m.role
                   FROM api_tokens t
@@ -52,9 +54,9 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                          credential: .apiToken(id: tokenID))
     }
 
-    static func principal(forSessionSecret secret: String, using writer: DatabaseWriter) async throws -> Principal? {
-        let db = writer.database
-        guard let session = try await WebSessions.find(secret: secret, using: writer),
+    static func principal(forSessionSecret secret: String, reading db: any Database,
+                          using writer: DatabaseWriter) async throws -> Principal? {
+        guard let session = try await WebSessions.find(secret: secret, reading: db, using: writer),
               let user = try await User.find(session.userID, on: db)
         else { return nil }
         var tenant: (TenantScope, Role)?

@@ -4,8 +4,12 @@ import Vapor
 /// referrer leaks across origins, and a content policy that allows only this origin.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+
+    /// The branding step previews the tenant's logo, which lives on the tenant's own https site.
+    static let brandingPreviewPolicy = contentSecurityPolicy.replacingOccurrences(
+        of: "img-src 'self' data:;", with: "img-src 'self' data: https:;")
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)

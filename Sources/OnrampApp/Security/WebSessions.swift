@@ -23,8 +23,9 @@ enum WebSessions {
     }
 
     /// The live session for a cookie secret, refreshed if it was last seen a while ago.
-    static func find(secret: String, using writer: DatabaseWriter, now: Date = Date()) async throws -> WebSession? {
-        guard let session = try await WebSession.query(on: writer.database)
+    static func find(secret: String, reading db: any Database, using writer: DatabaseWriter,
+                     now: Date = Date()) async throws -> WebSession? {
+        guard let session = try await WebSession.query(on: db)
             .filter(\.$tokenHash == SecretDigest.sha256Hex(secret))
             .first()
         else { return nil }

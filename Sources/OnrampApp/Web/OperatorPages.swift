@@ -54,7 +54,8 @@ struct OperatorPages {
         guard req.principal?.isOperator == true else { return try refuse(req) }
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
-        let session = try await OnboardingController().load(req, scope)
+        let session = try await OnboardingRepository(db: req.db).find(in: scope)
+            ?? OnboardingSession.start(at: tenant.createdAt ?? Date())
         let events = try await AuditRepository(db: req.db).page(in: scope, before: nil, limit: 200)
         let hours = req.onramp.settings.stalledAfterHours
         let lastActivity = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()

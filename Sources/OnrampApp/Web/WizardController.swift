@@ -97,7 +97,11 @@ struct WizardController {
                         "empty": values.isEmpty]
             }
         }
-        return pages.render("wizard", context, request: req)
+        let response = pages.render("wizard", context, request: req)
+        if step == .branding {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.brandingPreviewPolicy)
+        }
+        return response
     }
 
     static func stateLabel(_ state: StepState) -> String {

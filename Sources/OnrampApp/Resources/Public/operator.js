@@ -9,6 +9,7 @@ const stalledAfterMs = Number(document.querySelector("[data-operator-dashboard]"
 const stepTitles = Object.fromEntries([...document.getElementById("step-titles").content.querySelectorAll("span")]
   .map((span) => [span.dataset.id, span.textContent]));
 let sortKey = "activity";
+const pending = new Map(); // tenant id → promise of its new row
 let descending = true;
 
 function formatted(date) {
@@ -69,9 +70,16 @@ async function onLive(event) {
   let row = body.querySelector(`tr[data-tenant-id="${CSS.escape(event.tenant_id.toUpperCase())}"]`)
     || body.querySelector(`tr[data-tenant-id="${CSS.escape(event.tenant_id)}"]`);
   if (!row) {
-    const list = await api("GET", "/api/v1/operator/tenants?limit=500");
-    const tenant = list.ok && list.data.items.find((t) => t.id.toLowerCase() === event.tenant_id.toLowerCase());
-    row = newRow(event.tenant_id, tenant ? tenant.name : event.tenant_id);
+    // A new tenant: make its row once, even when several of its events arrive together.
+    const key = event.tenant_id.toLowerCase();
+    if (!pending.has(key)) {
+      pending.set(key, (async () => {
+        const list = await api("GET", "/api/v1/operator/tenants?limit=500");
+        const tenant = list.ok && list.data.items.find((t) => t.id.toLowerCase() === key);
+        return newRow(event.tenant_id, tenant ? tenant.name : event.tenant_id);
+      })());
+    }
+    row = await pending.get(key);
   }
   const status = statusOf(event);
   const activity = event.last_activity_at || event.started_at;
@@ -102,6 +110,19 @@ table.tHead.addEventListener("click", (event) => {
 });
 filterText.addEventListener("input", applyFilters);
 filterStatus.addEventListener("change", applyFilters);
+let connectedBefore = false;
 connectLive("/api/v1/operator/live", onLive, (state) => {
   document.getElementById("live-status").dataset.live = state;
+  // After a reconnect, changes made meanwhile were not pushed: read the current table.
+  if (state === "live" && connectedBefore) refresh();
+  if (state === "live") connectedBefore = true;
 });
+
+async function refresh() {
+  const list = await api("GET", "/api/v1/operator/tenants?limit=500");
+  if (!list.ok) return;
+  for (const tenant of list.data.items) {
+    if (!tenant.onboarding) continue;
+    await onLive({ ...tenant.onboarding, tenant_id: tenant.id, steps: {} });
+  }
+}

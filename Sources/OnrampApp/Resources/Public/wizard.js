@@ -491,7 +491,12 @@ function wire() {
     if (session) location.href = `/onboarding/${nextStepAfter(session)}`;
   });
   // Closing the tab or switching away saves what was typed.
-  const flush = () => { if (dirty() && !readOnly && stepId !== "review") save(false, { keepalive: true }); };
+  // The request must start now, not after a save in flight: the page may be gone by then.
+  const flush = () => {
+    if (!dirty() || readOnly || stepId === "review") return;
+    clearTimeout(timer);
+    api("PATCH", `/api/v1/onboarding/steps/${stepId}`, { config: collect(), complete: false }, { keepalive: true });
+  };
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
   window.addEventListener("pagehide", flush);
 }
