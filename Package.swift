@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(
             name: "OnrampDomainTests",
             dependencies: ["OnrampDomain"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
