@@ -8,7 +8,9 @@ when a test fails.
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 import re
 import uuid
 from dataclasses import dataclass
@@ -593,3 +595,17 @@ class App:
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "test"
+
+
+def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    """Calls the JSON API directly (as an integration would), optionally with a bearer token."""
+    request = urllib.request.Request(base + path, method=method)
+    request.add_header("Accept", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, data=data, timeout=10) as response:
+        return json.load(response)

@@ -7,14 +7,12 @@ server B; the change is made through server A's API; B's page must show it.
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import App
+from conftest import App, api
 
 
 def _base(name: str) -> str:
@@ -22,19 +20,6 @@ def _base(name: str) -> str:
     if not url:
         pytest.fail(f"{name} is not set; `make test` (phase live) starts two servers and sets it.", pytrace=False)
     return url
-
-
-def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(base + path, method=method)
-    request.add_header("Accept", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, data=data, timeout=10) as response:
-        return json.load(response)
 
 
 def test_a_change_through_one_server_reaches_a_browser_on_the_other(driver, new_account, screenshot):

@@ -6,12 +6,12 @@ credentials as ONRAMP_OPERATOR_EMAIL and ONRAMP_OPERATOR_PASSWORD.
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
+
+from conftest import api
 
 
 def _operator() -> tuple[str, str]:
@@ -20,18 +20,6 @@ def _operator() -> tuple[str, str]:
     if not email or not password:
         pytest.fail("ONRAMP_OPERATOR_EMAIL/PASSWORD are not set; `make test` creates the operator.", pytrace=False)
     return email, password
-
-
-def api(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(base + path, method=method)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, data=data, timeout=10) as response:
-        return json.load(response)
 
 
 def test_the_dashboard_updates_live_when_a_tenant_completes_a_step(app, base_url, new_account, screenshot):

@@ -107,42 +107,29 @@ public struct CSVReader: Sendable {
             if byte == 0x0A { return } // CRLF: the CR already ended the record
         }
         let delimiter = self.delimiter ?? UInt8(ascii: ",")
-        switch state {
-        case .fieldStart, .unquoted:
-            if state == .fieldStart && byte == UInt8(ascii: "\"") {
-                state = .quoted
-            } else if byte == delimiter {
-                endField()
-            } else if byte == 0x0A || byte == 0x0D {
-                pendingCR = byte == 0x0D
-                line += 1
-                endRecord(into: &output)
-            } else {
-                state = .unquoted
-                append(byte)
-            }
-        case .quoted:
+        if state == .quoted {
             if byte == UInt8(ascii: "\"") {
                 state = .quoteInQuoted
             } else {
                 if byte == 0x0A { line += 1 }
                 append(byte)
             }
-        case .quoteInQuoted:
-            if byte == UInt8(ascii: "\"") {
-                append(byte)
-                state = .quoted
-            } else if byte == delimiter {
-                endField()
-            } else if byte == 0x0A || byte == 0x0D {
-                pendingCR = byte == 0x0D
-                line += 1
-                endRecord(into: &output)
-            } else {
-                // A stray character after a closing quote: kept, as spreadsheets do.
-                append(byte)
-                state = .unquoted
-            }
+            return
+        }
+        // Outside quotes (a field's start, its unquoted text, or just after its closing quote).
+        if byte == UInt8(ascii: "\"") && state != .unquoted {
+            if state == .quoteInQuoted { append(byte) } // a doubled quote inside a quoted field
+            state = .quoted
+        } else if byte == delimiter {
+            endField()
+        } else if byte == 0x0A || byte == 0x0D {
+            pendingCR = byte == 0x0D
+            line += 1
+            endRecord(into: &output)
+        } else {
+            // Text, or a stray character after a closing quote (kept, as spreadsheets do).
+            state = .unquoted
+            append(byte)
         }
     }
 
