@@ -182,4 +182,19 @@ struct WizardPagesTests {
             #expect(other.status == .forbidden)
         }
     }
+
+    @Test func theJobsPageIsForTenantMembers() async throws {
+        try await withOnrampApp { app in
+            let anonymous = try await app.testing().sendRequest(.GET, "/jobs")
+            #expect(anonymous.headers.first(name: .location) == "/login")
+            let account = try await app.signUp(organization: "Jobs & Co")
+            let page = try await app.testing().sendRequest(.GET, "/jobs", headers: account.browser)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Jobs &amp; Co"))
+            #expect(page.body.string.contains("/static/jobs.js"))
+            let viewer = try await app.addMember(to: account, role: .viewer)
+            let refused = try await app.testing().sendRequest(.GET, "/jobs", headers: ["Authorization": "Bearer \(viewer)"])
+            #expect(refused.status == .forbidden, "viewers do not read the audit trail, nor its jobs")
+        }
+    }
 }

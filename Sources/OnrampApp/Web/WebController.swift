@@ -43,6 +43,7 @@ struct WebController {
         routes.on(.POST, "login", body: .collect(maxSize: "16kb"), use: login)
         routes.on(.POST, "logout", body: .collect(maxSize: "4kb"), use: logout)
         routes.get("docs", use: docs)
+        routes.get("jobs", use: jobs)
         routes.get("problems", ":slug", use: problemType)
     }
 
@@ -108,6 +109,15 @@ struct WebController {
                 .joined(separator: ", ") ?? "") + ")" } ?? "not set up",
             "features": Activation.features(of: session).joined(separator: ", "),
         ]
+    }
+
+    /// The tenant's background jobs (the page reads them through the jobs API).
+    @Sendable func jobs(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard principal.tenant != nil else { return req.redirect(to: "/", redirectType: .normal) }
+        let (scope, _) = try req.requireTenant(.auditRead)
+        let tenant = try await TenantRepository(db: req.db).current(scope)
+        return pages.render("jobs", ["tenantName": tenant.name], request: req)
     }
 
     @Sendable func signupPage(_ req: Request) async throws -> Response {
