@@ -15,6 +15,7 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     LiveController().register(on: app.routes, registry: registry)
     WelcomeController().register(on: app.routes, registry: registry)
     JobsController().register(on: app.routes, registry: registry)
+    ImportsController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

@@ -21,8 +21,12 @@ struct TenantIsolationTests {
             let templateA = try #require(try template.jsonObject()["id"] as? String)
             let job = try await app.testing().sendRequest(.POST, "/api/v1/audit-events/verify", headers: tenantA.bearer)
             let jobA = try #require(try job.jsonObject()["id"] as? String)
+            let upload = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: tenantA.bearer,
+                                                             body: .text("name,email\nAnn,ann@example.com\n"))
+            let importA = try #require(try upload.jsonObject()["id"] as? String)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
-                                            "tenantId": tenantA.tenantID.uuidString, "jobId": jobA]
+                                            "tenantId": tenantA.tenantID.uuidString, "jobId": jobA,
+                                            "importId": importA]
 
             // act + check
             var probed = 0

@@ -250,6 +250,9 @@ struct OnrampSettingsTests {
         #expect(set.workerConcurrency == 0 && set.databaseSchema == "tenant_a1")
         let problems = try #require(Self.problems(["ONRAMP_WORKER_CONCURRENCY": "65", "ONRAMP_DATABASE_SCHEMA": "public; drop"]))
         #expect(Set(problems.map(\.variable)) == ["ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA"])
+        #expect(try OnrampSettings.parse([:]).importMaxBytes == 2_147_483_648)
+        #expect(try OnrampSettings.parse(["ONRAMP_IMPORT_MAX_BYTES": "4096"]).importMaxBytes == 4096)
+        #expect(Self.problems(["ONRAMP_IMPORT_MAX_BYTES": "12"])?.map(\.variable) == ["ONRAMP_IMPORT_MAX_BYTES"])
     }
 
     @Test("testing mode defaults bcrypt to 4 but an explicit cost wins")
@@ -300,7 +303,8 @@ struct OnrampSettingsTests {
     func documentedVariables() {
         #expect(OnrampSettings.variables.map(\.name) == [
             "ONRAMP_ENV", "ONRAMP_DATA_DIR", "DATABASE_URL", "ONRAMP_MASTER_KEY", "ONRAMP_PREVIOUS_MASTER_KEYS",
-            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA", "ONRAMP_STALLED_AFTER_HOURS",
+            "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA", "ONRAMP_IMPORT_MAX_BYTES",
+            "ONRAMP_STALLED_AFTER_HOURS",
         ])
         #expect(OnrampSettings.variables.allSatisfy { !$0.expected.isEmpty })
         #expect(OnrampSettings.Mode.allCases.map(\.rawValue) == ["development", "production", "testing"])

@@ -123,6 +123,15 @@ enum Schemas {
             "created_at": dateTime, "updated_at": dateTime, "finished_at": nullableDateTime,
         ], required: ["id", "kind", "state", "priority", "run_at", "attempts", "max_attempts", "progress", "cancel_requested",
                       "created_at", "updated_at"]),
+        "Import": Schema.object([
+            "id": uuid, "file_name": Schema.string(), "byte_size": Schema.integer(minimum: 0), "sha256": Schema.string(),
+            "format": Schema.string(enumeration: ImportDetection.Format.allCases.map(\.rawValue)),
+            "source": Schema.string(enumeration: ImportDetection.Source.allCases.map(\.rawValue)),
+            "object": Schema.string(enumeration: ImportDetection.Object.allCases.map(\.rawValue)),
+            "encoding": Schema.string(enumeration: ["utf8", "latin1"]),
+            "fields": Schema.array(Schema.string()), "state": Schema.string(), "created_at": dateTime,
+        ], required: ["id", "file_name", "byte_size", "sha256", "format", "source", "object", "encoding", "fields", "state", "created_at"]),
+        "ImportPage": Schema.object(["items": Schema.array(ref("Import"))], required: ["items"]),
         "JobPage": Schema.object(["items": Schema.array(ref("Job"))], required: ["items"]),
         "SampleList": Schema.object([
             "items": Schema.array(Schema.object([

@@ -47,6 +47,9 @@ struct APIOperation: Sendable {
     var problems: [Int] = []
     /// Largest accepted body.
     var maxBodySize: ByteCount = "64kb"
+    /// A file upload: the body is streamed to the handler (which enforces its own limit),
+    /// documented as these media types instead of JSON.
+    var uploadMediaTypes: [String] = []
 
     /// Vapor path components for the template (`{tokenId}` → `:tokenId`).
     var pathComponents: [PathComponent] {
@@ -80,6 +83,13 @@ extension RoutesBuilder {
         use handler: @escaping @Sendable (Request) async throws -> Output
     ) -> Route {
         registry.add(operation)
+        if !operation.uploadMediaTypes.isEmpty {
+            let route = on(operation.method, operation.pathComponents, body: .stream) { req async throws -> Output in
+                try await handler(req)
+            }
+            route.userInfo["operationId"] = operation.id
+            return route
+        }
         let maxSize: ByteCount = operation.method == .GET || operation.method == .HEAD ? "1kb" : operation.maxBodySize
         let limit = maxSize.value
         let route = on(operation.method, operation.pathComponents, body: .collect(maxSize: maxSize)) { req async throws -> Output in

@@ -64,7 +64,11 @@ enum OpenAPIDocument {
             ]
         }
         if !parameters.isEmpty { members["parameters"] = .array(parameters) }
-        if let body = operation.requestBody {
+        if !operation.uploadMediaTypes.isEmpty {
+            var content: [String: JSONValue] = [:]
+            for type in operation.uploadMediaTypes { content[type] = ["schema": ["type": "string", "format": "binary"]] }
+            members["requestBody"] = ["required": true, "content": .object(content)]
+        } else if let body = operation.requestBody {
             members["requestBody"] = ["required": .bool(!operation.requestBodyOptional),
                                       "content": ["application/json": ["schema": body]]]
         }
@@ -77,7 +81,7 @@ enum OpenAPIDocument {
             responses[String(response.status)] = .object(entry)
         }
         var statuses = Set(operation.problems + [400, 500])
-        if operation.requestBody != nil { statuses.formUnion([413, 415, 422]) }
+        if operation.requestBody != nil || !operation.uploadMediaTypes.isEmpty { statuses.formUnion([413, 415, 422]) }
         if operation.parameters.contains(where: { $0.location == .query }) { statuses.insert(422) }
         if operation.security == .signedIn { statuses.formUnion([401, 403]) }
         if operation.path.contains("{") { statuses.insert(404) }

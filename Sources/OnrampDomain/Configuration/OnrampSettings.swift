@@ -43,6 +43,8 @@ public struct OnrampSettings: Sendable, Equatable {
     public var workerConcurrency: Int = 2
     /// PostgreSQL schema to work in (several installations may share one database).
     public var databaseSchema: String?
+    /// Largest import file accepted, in bytes.
+    public var importMaxBytes: Int = 2 << 30
 
     /// The variables this reads, each with what it expects (for the README and error messages).
     public static let variables: [(name: String, expected: String)] = [
@@ -56,6 +58,7 @@ public struct OnrampSettings: Sendable, Equatable {
         ("ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "a whole number from 1 to 100000: sign-ups accepted from one IP address per hour (default 20)"),
         ("ONRAMP_WORKER_CONCURRENCY", "a whole number from 0 to 64: background jobs `serve` runs at once; 0 leaves them to `onramp worker` (default 2)"),
         ("ONRAMP_DATABASE_SCHEMA", "a PostgreSQL schema name (letters, digits, _) to work in instead of public"),
+        ("ONRAMP_IMPORT_MAX_BYTES", "a whole number of bytes from 1024 to 1099511627776: the largest import file accepted (default 2147483648, 2 GiB)"),
         ("ONRAMP_STALLED_AFTER_HOURS", "a whole number of hours from 1 to 8760 after which an onboarding without activity counts as stalled (default 72)"),
     ]
 
@@ -160,6 +163,11 @@ public struct OnrampSettings: Sendable, Equatable {
             }
         }
 
+        var importMaxBytes = 2 << 30
+        if let raw = value("ONRAMP_IMPORT_MAX_BYTES") {
+            if let bytes = Int(raw), (1024...(1 << 40)).contains(bytes) { importMaxBytes = bytes } else { expected("ONRAMP_IMPORT_MAX_BYTES", raw) }
+        }
+
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         var settings = OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
                                       masterKey: masterKey, previousMasterKeys: previous,
@@ -168,6 +176,7 @@ public struct OnrampSettings: Sendable, Equatable {
         settings.signupsPerIPPerHour = signupsPerIP
         settings.workerConcurrency = workerConcurrency
         settings.databaseSchema = databaseSchema
+        settings.importMaxBytes = importMaxBytes
         return settings
     }
 

@@ -14,6 +14,7 @@ enum Migrations001 {
         migrations.add(CreateSampleRecords())
         migrations.add(AddMembershipTour())
         migrations.add(CreateJobs())
+        migrations.add(CreateImports())
     }
 }
 
