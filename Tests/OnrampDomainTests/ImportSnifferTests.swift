@@ -49,6 +49,10 @@ struct ImportSnifferTests {
         ([0x1F, 0x8B, 0x08], "gzip"),
         (Array("%PDF-1.7".utf8), "PDF"),
         ([0xD0, 0xCF, 0x11, 0xE0, 0xA1], "Excel"),
+        (Array("{}".utf8), "no records"),
+        (Array(" [ ] ".utf8), "no records"),
+        (Array("null".utf8), "no records"),
+        (Array("id,name,email\n".utf8), "only a header"),
         ([0xFF, 0xFE, 0x41, 0x00, 0x42, 0x00], "UTF-16"),
         (Array(#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>"#.utf8), "DOCTYPE"),
     ])

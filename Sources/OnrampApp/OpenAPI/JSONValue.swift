@@ -69,8 +69,11 @@ enum Schema {
     static let boolean: JSONValue = ["type": "boolean"]
 
     /// Required text: at least one character that is not white space, without control characters.
+    /// The limit is counted as a person reads it (characters, after trimming spaces), which
+    /// JSON Schema's `maxLength` (code points, as sent) cannot say: it is in the description.
     static func text(_ description: String, maxLength: Int) -> JSONValue {
-        string(description, minLength: 1, maxLength: maxLength, pattern: #"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#)
+        string(description + " At most \(maxLength) characters (after trimming spaces).", minLength: 1,
+               pattern: #"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#)
     }
 
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }

@@ -37,7 +37,15 @@ public enum ImportSniffer {
             throw Refusal(description: "The file is empty.")
         }
         let text = encoding.decode(Array(body[first...])) ?? ""
-        switch body[first] {
+        let detection = try detect(body[first], text: text, body: body, encoding: encoding)
+        if detection.format != .csv && detection.fields.isEmpty {
+            throw Refusal(description: "The file holds no records: it is \(detection.format == .xml ? "XML" : "JSON") without any fields.")
+        }
+        return detection
+    }
+
+    static func detect(_ first: UInt8, text: String, body: [UInt8], encoding: TextEncoding) throws -> ImportDetection {
+        switch first {
         case UInt8(ascii: "["):
             return classify(.jsonArray, keys: jsonKeys(text), encoding: encoding)
         case UInt8(ascii: "{"):
@@ -57,6 +65,10 @@ public enum ImportSniffer {
             if records.isEmpty { records = (try? reader.finish()) ?? [] }
             guard let header = records.first, header.problem == nil, !header.fields.isEmpty else {
                 throw Refusal(description: "The file is not CSV, JSON or XML text that can be read.")
+            }
+            // A whole file smaller than the sample with nothing under its header holds no records.
+            if records.count < 2 && body.count < 65_000 {
+                throw Refusal(description: "The file holds no records: only a header line (\(header.fields.prefix(5).joined(separator: ", "))).")
             }
             let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             var detection = classify(.csv, keys: Set(names.map { $0.lowercased() }), encoding: encoding)
