@@ -404,3 +404,20 @@ struct SealedSecretTests {
         #expect(session.record(.channels).config["whatsapp"]?.objectValue?["access_token"] == sealed)
     }
 }
+
+@Suite("Custom CSS drafts")
+struct UnsafeCSSDraftTests {
+    @Test func unsafeCSSIsRefusedEvenInADraftButUnfinishedCSSIsKept() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var session = OnboardingSession.start(at: start)
+        for css in ["body { background: url(https://evil.example/x.png) }", "@import 'x.css';", #"a { b\61 ckground: red }"#] {
+            #expect(throws: OnboardingFailure.self, "\(css)") {
+                try session.update(.branding, patch: ["custom_css": .string(css)], complete: false, at: start)
+            }
+        }
+        // Half-typed CSS is a draft: kept, and judged when the step is completed.
+        try session.update(.branding, patch: ["custom_css": .string(".header { border-rad")], complete: false, at: start)
+        #expect(session.record(.branding).config["custom_css"] == .string(".header { border-rad"))
+        #expect(StepValidator.forbiddenInSaves(.organization, ["custom_css": .string("url(")]).isEmpty)
+    }
+}

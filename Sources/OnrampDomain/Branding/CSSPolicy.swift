@@ -13,14 +13,22 @@ public enum CSSPolicy {
 
     static let forbidden = ["url(", "image-set(", "@import", "expression(", "javascript:", "behavior:", "-moz-binding", "</style", "<"]
 
-    /// Every problem found, as messages for a person; empty when the CSS is acceptable.
-    public static func problems(in css: String) -> [String] {
+    /// What could load or run something (`url(`, `@import`, scripts, escapes that hide them):
+    /// refused even in a draft. Syntax and the property allow-list are checked on completion.
+    public static func dangerousTokens(in css: String) -> [String] {
         var problems: [String] = []
         let lowered = css.lowercased()
         for token in forbidden where lowered.contains(token) {
             problems.append("Custom CSS may not contain \(token).")
         }
         if lowered.contains("\\") { problems.append("Custom CSS may not contain backslash escapes.") }
+        return problems
+    }
+
+    /// Every problem found, as messages for a person; empty when the CSS is acceptable.
+    public static func problems(in css: String) -> [String] {
+        var problems = dangerousTokens(in: css)
+        let lowered = css.lowercased()
         guard problems.isEmpty else { return problems }
         // Strip comments, then read `selector { declarations }` blocks.
         var text = lowered

@@ -118,10 +118,18 @@ public enum StepValidator {
 
     /// Problems that refuse even a partial save: values that must never be stored.
     public static func forbiddenInSaves(_ step: OnboardingStepID, _ config: StepConfig) -> [FieldError] {
-        guard step == .channels else { return [] }
-        var check = Checker(config: config)
-        secrets(&check)
-        return check.result.errors
+        switch step {
+        case .channels:
+            var check = Checker(config: config)
+            secrets(&check)
+            return check.result.errors
+        case .branding:
+            // Unsafe CSS (url(), @import, scripts) is never stored, not even as a draft.
+            guard let css = config["custom_css"]?.stringValue else { return [] }
+            return CSSPolicy.dangerousTokens(in: css).map { FieldError(field: "custom_css", message: $0, code: "unsafe_css") }
+        default:
+            return []
+        }
     }
 
     static func ai(_ check: inout Checker) {
