@@ -60,7 +60,7 @@ struct WizardController {
                 "required": session.isRequired(step), "optional": !session.isRequired(step),
                 "state": record.state.rawValue, "stateLabel": Self.stateLabel(record.state),
                 "isDone": record.state == .completed || record.state == .skipped,
-                "isReview": step == .review, "isBranding": step == .branding, "isOrganization": step == .organization,
+                "isReview": step == .review, "isDataImport": step == .dataImport, "isBranding": step == .branding, "isOrganization": step == .organization,
                 "number": index + 1, "count": all.count,
                 "hasPrerequisites": !step.prerequisites.isEmpty,
                 "prerequisites": step.prerequisites.map { ["id": $0.rawValue, "title": $0.title,

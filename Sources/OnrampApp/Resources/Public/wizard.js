@@ -421,6 +421,58 @@ function renumber(row, baseId, index) {
   for (const el of row.querySelectorAll("label[for]")) el.htmlFor = el.htmlFor.replace(/-\d+$/, `-${index}`);
 }
 
+// ---- data import upload ----------------------------------------------------------------
+
+const sourceLabels = { zendesk: "Zendesk", freshdesk: "Freshdesk", helpscout: "Help Scout", generic: "a spreadsheet or other tool" };
+
+function describeImport(item) {
+  const kind = item.object === "unknown" ? "records" : item.object;
+  return `${item.file_name}: ${kind} from ${sourceLabels[item.source] || item.source} (${item.format.toUpperCase()}, ` +
+    `${item.encoding === "utf8" ? "UTF-8" : "Latin-1"}, ${item.byte_size} bytes)`;
+}
+
+async function listImports() {
+  const list = document.getElementById("import-list");
+  if (!list) return;
+  const result = await api("GET", "/api/v1/imports");
+  if (!result.ok) return;
+  list.replaceChildren(...result.data.items.map((item) => {
+    const li = document.createElement("li");
+    li.textContent = describeImport(item);
+    return li;
+  }));
+}
+
+async function uploadImport() {
+  const input = document.getElementById("import-file");
+  const statusLine = document.getElementById("import-status");
+  const file = input.files && input.files[0];
+  if (!file) { statusLine.textContent = "Choose a file first."; input.focus(); return; }
+  statusLine.textContent = `Uploading ${file.name}…`;
+  const csrf = document.querySelector("meta[name=csrf-token]")?.content || "";
+  const response = await fetch(`/api/v1/imports?file_name=${encodeURIComponent(file.name)}`, {
+    method: "POST", body: file, credentials: "same-origin",
+    headers: { "X-CSRF-Token": csrf, "Content-Type": file.type || "application/octet-stream", Accept: "application/json" },
+  });
+  let data = null;
+  try { data = await response.json(); } catch { data = null; }
+  if (!response.ok) {
+    const reason = data?.errors?.[0]?.message || data?.detail || `The upload failed (HTTP ${response.status}).`;
+    statusLine.textContent = `${file.name} was not accepted: ${reason}`;
+    return;
+  }
+  statusLine.textContent = `Recognised ${describeImport(data)}.`;
+  // The helpdesk it came from fills the "Import from" choice when that is still empty.
+  const source = fieldFor("source");
+  const choice = data.source === "generic" ? data.format.replace("jsonl", "json") : data.source;
+  if (source && !source.value && [...source.options].some((o) => o.value === choice)) {
+    source.value = choice;
+    touch(source);
+    scheduleSave();
+  }
+  listImports();
+}
+
 // ---- actions ---------------------------------------------------------------------------
 
 async function post(path) {
@@ -475,6 +527,8 @@ function wire() {
       if (container.querySelectorAll("[data-row]").length > 1) row.remove(); else row.querySelector("[data-part=email]").value = "";
       touch(container.closest("[data-path]"));
       scheduleSave();
+    } else if (action === "upload-import") {
+      uploadImport();
     } else if (action === "skip") {
       const result = await post(`/api/v1/onboarding/steps/${stepId}/skip`);
       if (result.ok) location.href = `/onboarding/${nextStepAfter(result.data)}`; else handleFailure(result);
@@ -524,4 +578,5 @@ wire();
 setUpTemplates();
 if (stepId === "branding") renderPreview();
 refreshSuggestions();
+if (stepId === "data_import") listImports();
 connectLive("/api/v1/onboarding/live", onLive);
