@@ -59,14 +59,8 @@ struct OperatorController {
 
     @Sendable func tenantOnboarding(_ req: Request) async throws -> Response {
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
-        // Reading never creates: a tenant from before onboarding shows a session not yet started.
-        let session: OnboardingSession
-        if let stored = try await OnboardingRepository(db: req.db).find(in: scope) {
-            session = stored
-        } else {
-            session = OnboardingSession.start(at: try await TenantRepository(db: req.db).current(scope).createdAt ?? Date())
-        }
-        return try await OnboardingController().respond(session, req)
+        let tenant = try await TenantRepository(db: req.db).current(scope)
+        return try await OnboardingController().respond(try await Self.session(of: tenant, scope, on: req.db), req)
     }
 
     @Sendable func tenantAudit(_ req: Request) async throws -> AuditController.PageResponse {
@@ -108,17 +102,28 @@ struct OperatorController {
         let limit = errors.wholeNumber(try req.query.decode(Query.self).limit, field: "limit", label: "Limit",
                                        in: 1...500, fallback: 100)
         try errors.check()
-        let tenants = try await Tenant.query(on: req.db).sort(\.$createdAt, .descending).limit(limit ?? 100).all()
+        return TenantPage(items: try await Self.tenants(limit: limit ?? 100, on: req.db,
+                                                        stalledAfterHours: req.onramp.settings.stalledAfterHours))
+    }
+
+    /// The newest tenants with their member counts and onboarding (the API's list and the dashboard's rows).
+    static func tenants(limit: Int, on db: any Database, stalledAfterHours: Int) async throws -> [TenantSummary] {
+        let tenants = try await Tenant.query(on: db).sort(\.$createdAt, .descending).limit(limit).all()
         let ids = try tenants.map { try $0.requireID() }
-        let memberships = ids.isEmpty ? [] : try await Membership.query(on: req.db).filter(\.$tenantID ~~ ids).all()
+        let memberships = ids.isEmpty ? [] : try await Membership.query(on: db).filter(\.$tenantID ~~ ids).all()
         let counts = Dictionary(grouping: memberships, by: \.tenantID).mapValues(\.count)
-        let onboarding = try await Self.onboardingSummaries(for: ids, on: req.db,
-                                                            stalledAfterHours: req.onramp.settings.stalledAfterHours)
-        return TenantPage(items: try tenants.map { tenant in
+        let onboarding = try await onboardingSummaries(for: ids, on: db, stalledAfterHours: stalledAfterHours)
+        return try tenants.map { tenant in
             let id = try tenant.requireID()
             return TenantSummary(id: id, name: tenant.name, slug: tenant.slug, status: tenant.status.rawValue,
                                  members: counts[id] ?? 0, createdAt: tenant.createdAt, activatedAt: tenant.activatedAt,
                                  onboarding: onboarding[id])
-        })
+        }
+    }
+
+    /// A tenant's session for reading: operators never create one, so a tenant from before
+    /// onboarding shows a session not yet started.
+    static func session(of tenant: Tenant, _ scope: TenantScope, on db: any Database) async throws -> OnboardingSession {
+        try await OnboardingRepository(db: db).find(in: scope) ?? OnboardingSession.start(at: tenant.createdAt ?? Date())
     }
 }

@@ -50,38 +50,16 @@ struct TemplateController {
     }
 
     struct TemplateDetail: Content {
-        struct Target: Content {
-            let firstResponseMinutes: Int
-            let resolutionMinutes: Int
-        }
-
-        struct Rule: Content {
-            let name: String
-            let when: String
-            let then: String
-        }
-
-        struct Article: Content {
-            let title: String
-            let body: String
-        }
-
-        struct Email: Content {
-            let key: String
-            let subject: String
-            let body: String
-        }
-
         let id: String
         let name: String
         let summary: String
         let requiredSteps: [String]
         let ticketCategories: [String]
-        let sla: [String: Target]
+        let sla: [String: IndustryTemplate.SLATarget]
         let businessHours: [String: String]
-        let routingRules: [Rule]
-        let faq: [Article]
-        let emailTemplates: [Email]
+        let routingRules: [IndustryTemplate.RoutingRule]
+        let faq: [IndustryTemplate.Article]
+        let emailTemplates: [IndustryTemplate.EmailTemplate]
         let suggestedChannels: [String]
         let portalFeatures: [String]
         /// What `applyTemplate` would fill in, per step (only where nothing was entered).
@@ -110,11 +88,11 @@ struct TemplateController {
             summary = template.summary
             requiredSteps = TemplateController.stepIDs(template.requiredSteps)
             ticketCategories = template.ticketCategories
-            sla = template.sla.mapValues { Target(firstResponseMinutes: $0.firstResponseMinutes, resolutionMinutes: $0.resolutionMinutes) }
+            sla = template.sla
             businessHours = template.businessHours
-            routingRules = template.routingRules.map { Rule(name: $0.name, when: $0.when, then: $0.then) }
-            faq = template.faq.map { Article(title: $0.title, body: $0.body) }
-            emailTemplates = template.emailTemplates.map { Email(key: $0.key, subject: $0.subject, body: $0.body) }
+            routingRules = template.routingRules
+            faq = template.faq
+            emailTemplates = template.emailTemplates
             suggestedChannels = template.suggestedChannels
             portalFeatures = template.portalFeatures
             var defaults: [String: [String: ConfigValue]] = [:]

@@ -30,7 +30,7 @@ struct OnboardingLiveEvent: Codable, Sendable, Equatable {
         startedAt = session.startedAt
         pausedAt = session.pausedAt
         completedAt = session.completedAt
-        lastActivityAt = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()
+        lastActivityAt = session.lastActivityAt
         steps = Dictionary(uniqueKeysWithValues: OnboardingStepID.allCases.map { ($0.rawValue, session.record($0).state.rawValue) })
     }
 

@@ -27,13 +27,11 @@ struct OperatorPages {
 
     @Sendable func dashboard(_ req: Request) async throws -> Response {
         guard req.principal?.isOperator == true else { return try refuse(req) }
-        let tenants = try await Tenant.query(on: req.db).sort(\.$createdAt, .descending).limit(500).all()
-        let ids = try tenants.map { try $0.requireID() }
         let hours = req.onramp.settings.stalledAfterHours
-        let summaries = try await OperatorController.onboardingSummaries(for: ids, on: req.db, stalledAfterHours: hours)
-        let rows = try tenants.map { tenant -> [String: Any] in
-            let id = try tenant.requireID()
-            let summary = summaries[id]
+        let tenants = try await OperatorController.tenants(limit: 500, on: req.db, stalledAfterHours: hours)
+        let rows = tenants.map { tenant -> [String: Any] in
+            let id = tenant.id
+            let summary = tenant.onboarding
             let step = summary.flatMap { OnboardingStepID(rawValue: $0.currentStep) }
             return [
                 "id": id.uuidString, "name": tenant.name, "href": "/operator/tenants/\(id.uuidString)",
@@ -54,11 +52,10 @@ struct OperatorPages {
         guard req.principal?.isOperator == true else { return try refuse(req) }
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
-        let session = try await OnboardingRepository(db: req.db).find(in: scope)
-            ?? OnboardingSession.start(at: tenant.createdAt ?? Date())
+        let session = try await OperatorController.session(of: tenant, scope, on: req.db)
         let events = try await AuditRepository(db: req.db).page(in: scope, before: nil, limit: 200)
         let hours = req.onramp.settings.stalledAfterHours
-        let lastActivity = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()
+        let lastActivity = session.lastActivityAt
         let stalled = OnboardingStall.isStalled(state: session.state, lastActivityAt: lastActivity, startedAt: session.startedAt,
                                                 now: Date(), afterHours: hours)
         return pages.render("operator-tenant", [

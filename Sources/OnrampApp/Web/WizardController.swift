@@ -9,6 +9,8 @@ import Vapor
 /// pause) and follows live progress over the WebSocket.
 struct WizardController {
     let pages: PageRenderer
+    /// The IANA time zones offered in the forms' suggestion list (read once).
+    static let timeZones = TimeZone.knownTimeZoneIdentifiers.sorted()
 
     func register(on routes: any RoutesBuilder) {
         routes.get("onboarding", use: start)
@@ -77,7 +79,7 @@ struct WizardController {
                  "fields": group.fields.map { Self.fieldContext($0, config: config) }]
             },
             "timeZones": form.groups.contains { $0.fields.contains { $0.list == "time-zones" } }
-                ? TimeZone.knownTimeZoneIdentifiers.sorted() : [],
+                ? Self.timeZones : [],
         ]
         if index > 0 { context["previous"] = ["href": "/onboarding/\(all[index - 1].rawValue)", "title": all[index - 1].title] }
         if index + 1 < all.count { context["next"] = ["href": "/onboarding/\(all[index + 1].rawValue)", "title": all[index + 1].title] }

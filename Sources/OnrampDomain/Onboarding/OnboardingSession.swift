@@ -216,6 +216,11 @@ public struct OnboardingSession: Sendable, Equatable, Codable {
         return items
     }
 
+    /// The latest activity on any step (nil before the first one).
+    public var lastActivityAt: Date? {
+        OnboardingStepID.allCases.compactMap { record($0).lastActivityAt }.max()
+    }
+
     /// Completes onboarding when every checklist item is met.
     public mutating func complete(at now: Date) throws(OnboardingFailure) {
         try requireActive()

@@ -1,24 +1,24 @@
 /// A starting configuration for a kind of business: which steps are required, and the
 /// defaults it fills in (categories, SLA targets, hours, routing, FAQ, emails, channels).
 public struct IndustryTemplate: Sendable, Equatable, Identifiable {
-    public struct SLATarget: Sendable, Equatable {
+    public struct SLATarget: Sendable, Equatable, Codable {
         public let firstResponseMinutes: Int
         public let resolutionMinutes: Int
     }
 
-    public struct RoutingRule: Sendable, Equatable {
+    public struct RoutingRule: Sendable, Equatable, Codable {
         public let name: String
         /// What the rule looks for, in words and as a condition the routing engine will read.
         public let when: String
         public let then: String
     }
 
-    public struct Article: Sendable, Equatable {
+    public struct Article: Sendable, Equatable, Codable {
         public let title: String
         public let body: String
     }
 
-    public struct EmailTemplate: Sendable, Equatable {
+    public struct EmailTemplate: Sendable, Equatable, Codable {
         public let key: String
         public let subject: String
         public let body: String

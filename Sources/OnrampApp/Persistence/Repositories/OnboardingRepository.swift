@@ -51,7 +51,7 @@ struct OnboardingRepository {
 
     /// Stores `session` for the tenant of `scope` (the row exists: it was loaded before).
     func save(_ session: OnboardingSession, in scope: TenantScope) async throws {
-        let lastActivity = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()
+        let lastActivity = session.lastActivityAt
         let document = String(decoding: try Self.encoder.encode(session), as: UTF8.self)
         try await db.sql.raw("""
             UPDATE onboarding_sessions
@@ -70,7 +70,7 @@ struct OnboardingRepository {
         record.progress = session.progress
         record.startedAt = session.startedAt
         record.completedAt = session.completedAt
-        record.lastActivityAt = OnboardingStepID.allCases.compactMap { session.record($0).lastActivityAt }.max()
+        record.lastActivityAt = session.lastActivityAt
         record.document = String(decoding: try Self.encoder.encode(session), as: UTF8.self)
     }
 }
