@@ -90,6 +90,7 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     app.asyncCommands.use(CreateOperatorCommand(), as: "create-operator")
     app.asyncCommands.use(AuditCommandGroup(), as: "audit")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(ImportCommand(), as: "import")
 
     routes(app, pages: pages, assets: try StaticAssets.load())
 }

@@ -5,6 +5,8 @@ import NIOCore
 import NIOPosix
 import OnrampDomain
 import SQLKit
+import MultipartKit
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Uploading an export from another helpdesk: `createImport` streams the body to the file
@@ -24,13 +26,30 @@ struct ImportsController {
         let fields: [String]
         let state: String
         let createdAt: Date
+        let mapped: Bool
+        let options: ImportOptions
+        let progress: Progress
+        let counts: [String: [String: Int]]
+        let summary: String
+        let errorCount: Int
+        let jobId: UUID?
+        let message: String?
+        let startedAt: Date?
+        let finishedAt: Date?
+    }
+
+    struct Progress: Content {
+        let rowsDone: Int
+        let bytesDone: Int64
+        let bytesTotal: Int64
+        let percent: Int
     }
 
     struct ImportPage: Content {
         let items: [ImportResponse]
     }
 
-    static let mediaTypes = ["text/csv", "text/tab-separated-values", "application/json", "application/x-ndjson",
+    static let mediaTypes = ["multipart/form-data", "text/csv", "text/tab-separated-values", "application/json", "application/x-ndjson",
                              "application/xml", "text/xml", "text/plain", "application/octet-stream"]
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
@@ -51,8 +70,50 @@ struct ImportsController {
         ), in: registry, use: list)
         routes.register(.init(
             id: "getImport", method: .GET, path: "/api/v1/imports/{importId}", tag: "Imports",
-            summary: "One import", parameters: [importID], responses: [one]
+            summary: "One import, with its progress and counts", parameters: [importID], responses: [one]
         ), in: registry, use: get)
+        routes.register(.init(
+            id: "getImportMapping", method: .GET, path: "/api/v1/imports/{importId}/mapping", tag: "Imports",
+            summary: "The field mapping: the saved one, or a proposal with a confidence per field",
+            parameters: [importID],
+            responses: [.init(status: 200, description: "The mapping, the file's fields and Onramp's fields.", schema: Schemas.ref("ImportMapping"))]
+        ), in: registry, use: mapping)
+        routes.register(.init(
+            id: "updateImportMapping", method: .PUT, path: "/api/v1/imports/{importId}/mapping", tag: "Imports",
+            summary: "Saves the field mapping and the import's options (duplicate policy, default country, time zone)",
+            parameters: [importID], requestBody: Schemas.ref("ImportMappingRequest"),
+            responses: [.init(status: 200, description: "The saved mapping.", schema: Schemas.ref("ImportMapping"))],
+            problems: [409, 422]
+        ), in: registry, use: updateMapping)
+        routes.register(.init(
+            id: "previewImport", method: .POST, path: "/api/v1/imports/{importId}/preview", tag: "Imports",
+            summary: "The first records mapped, each with its verdict (create, update, skip, reject) and reasons; nothing is written",
+            parameters: [importID, .init(name: "limit", location: .query, description: "How many records (1–100, default 20).",
+                                         schema: Schema.integer(minimum: 1, maximum: 100), required: false)],
+            responses: [.init(status: 200, description: "The preview.", schema: Schemas.ref("ImportPreview"))],
+            problems: [409, 422]
+        ), in: registry, use: preview)
+        routes.register(.init(
+            id: "startImport", method: .POST, path: "/api/v1/imports/{importId}/start", tag: "Imports",
+            summary: "Starts the import as a background job (progress in getImport)",
+            parameters: [importID],
+            responses: [.init(status: 202, description: "The import, queued.", schema: Schemas.ref("Import"))],
+            problems: [409, 422]
+        ), in: registry, use: start)
+        routes.register(.init(
+            id: "cancelImport", method: .POST, path: "/api/v1/imports/{importId}/cancel", tag: "Imports",
+            summary: "Cancels a queued or running import; batches already written stay",
+            parameters: [importID],
+            responses: [.init(status: 202, description: "The import; a running one stops after its current batch.", schema: Schemas.ref("Import"))],
+            problems: [409]
+        ), in: registry, use: cancel)
+        routes.register(.init(
+            id: "downloadImportErrors", method: .GET, path: "/api/v1/imports/{importId}/errors.csv", tag: "Imports",
+            summary: "The error report: every rejected or skipped row with its number, reason and original values (CSV)",
+            parameters: [importID],
+            responses: [.init(status: 200, description: "CSV (RFC 4180; cells that a spreadsheet would run as formulas are neutralised).",
+                              schema: Schema.string())]
+        ), in: registry, use: errors)
     }
 
     struct Query: Decodable {
@@ -60,12 +121,59 @@ struct ImportsController {
         enum CodingKeys: String, CodingKey { case fileName = "file_name" }
     }
 
+    /// Collects the bytes of the `file` part of a multipart body as the parser finds them.
+    final class MultipartFile: @unchecked Sendable {
+        var inFile = false
+        var found = false
+        var done = false
+        var fileName: String?
+        var pending = ByteBuffer()
+
+        func header(_ name: String, _ value: String) {
+            guard name.lowercased() == "content-disposition", !done else { return }
+            let parameters = Self.parameters(value)
+            if parameters["name"] == "file" {
+                inFile = true
+                found = true
+                fileName = parameters["filename"]
+            }
+        }
+
+        /// `form-data; name="file"; filename="tickets.csv"` → ["name": "file", "filename": "tickets.csv"]
+        static func parameters(_ value: String) -> [String: String] {
+            var result: [String: String] = [:]
+            for part in value.split(separator: ";").dropFirst() {
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2 else { continue }
+                result[pair[0].lowercased()] = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+            return result
+        }
+    }
+
     @Sendable func create(_ req: Request) async throws -> Response {
         let (scope, principal) = try req.requireTenant(.onboardingManage)
         let name = (try? req.query.decode(Query.self).fileName)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let fileName = String((name?.isEmpty == false ? name! : "upload").filter { !$0.isNewline && $0 != "\0" }.prefix(255))
         let limit = req.onramp.settings.importMaxBytes
-        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
+        // A multipart form (a browser's file input) carries the file in its part named `file`;
+        // any other body is the file itself.
+        var parser: MultipartParser?
+        let multipart = MultipartFile()
+        if let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data" {
+            guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
+                throw Problem(.malformedRequest, "The multipart body has no boundary in its Content-Type.")
+            }
+            let created = MultipartParser(boundary: boundary)
+            created.onHeader = { multipart.header($0, $1) }
+            created.onBody = { buffer in
+                if multipart.inFile && !multipart.done { multipart.pending.writeBuffer(&buffer) }
+            }
+            created.onPartComplete = {
+                if multipart.inFile { multipart.done = true }
+                multipart.inFile = false
+            }
+            parser = created
+        } else if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
             throw Problem(.payloadTooLarge, "The file is \(declared) bytes; imports accept at most \(limit) bytes.")
         }
         let id = TimeOrderedID.make()
@@ -82,7 +190,16 @@ struct ImportsController {
         do {
             try await fileio.withFileHandle(_deprecatedPath: path, mode: .write,
                                             flags: .allowFileCreation(posixMode: 0o600)) { handle in
-                for try await chunk in req.body {
+                for try await received in req.body {
+                    var chunk = received
+                    if let parser {
+                        do { try parser.execute(received) } catch {
+                            throw Problem(.malformedRequest, "The multipart body is malformed: \(error).")
+                        }
+                        chunk = multipart.pending
+                        multipart.pending = ByteBuffer()
+                        if chunk.readableBytes == 0 { continue }
+                    }
                     size += chunk.readableBytes
                     if size > limit {
                         throw Problem(.payloadTooLarge, "The file is larger than \(limit) bytes, the most an import accepts.")
@@ -94,10 +211,15 @@ struct ImportsController {
                     try await fileio.write(fileHandle: handle, buffer: chunk)
                 }
             }
+            if parser != nil && !multipart.found {
+                throw Problem.validation(ValidationFailure([FieldError(field: "file", message: "The form has no part named “file” with the export in it.", code: "required")]))
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
+        let chosenName = name?.isEmpty == false ? name : multipart.fileName
+        let fileName = String((chosenName?.isEmpty == false ? chosenName! : "upload").filter { !$0.isNewline && $0 != "\0" }.prefix(255))
         let detection: ImportDetection
         do {
             detection = try ImportSniffer.sniff(sample)
@@ -135,16 +257,31 @@ struct ImportsController {
 
     static func response(_ row: any SQLRow) throws -> ImportResponse {
         let fields = try row.decode(column: "fields", as: String.self)
+        let size = try row.decode(column: "byte_size", as: Int64.self)
+        let offset = try row.decode(column: "checkpoint_offset", as: Int64.self)
+        let state = try row.decode(column: "state", as: String.self)
+        let counts = ImportCounts.parse(try row.decode(column: "counts", as: String?.self))
+        let options = try row.decode(column: "options", as: String?.self)
+            .flatMap { try? JSONDecoder().decode(ImportOptions.self, from: Data($0.utf8)) } ?? ImportOptions()
         return ImportResponse(
             id: try row.decode(column: "id", as: UUID.self), fileName: try row.decode(column: "file_name", as: String.self),
             byteSize: try row.decode(column: "byte_size", as: Int64.self), sha256: try row.decode(column: "sha256", as: String.self),
             format: try row.decode(column: "format", as: String.self), source: try row.decode(column: "source", as: String.self),
             object: try row.decode(column: "object", as: String.self), encoding: try row.decode(column: "encoding", as: String.self),
             fields: (try? JSONDecoder().decode([String].self, from: Data(fields.utf8))) ?? [],
-            state: try row.decode(column: "state", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self))
+            state: state, createdAt: try row.decode(column: "created_at", as: Date.self),
+            mapped: try row.decode(column: "mapping", as: String?.self) != nil, options: options,
+            progress: Progress(rowsDone: try row.decode(column: "checkpoint_rows", as: Int.self), bytesDone: offset, bytesTotal: size,
+                               percent: state == "completed" ? 100 : size > 0 ? Int(min(99, offset * 100 / size)) : 0),
+            counts: counts.objects, summary: counts.summary, errorCount: try row.decode(column: "error_count", as: Int.self),
+            jobId: try row.decode(column: "job_id", as: UUID?.self), message: try row.decode(column: "message", as: String?.self),
+            startedAt: try row.decode(column: "started_at", as: Date?.self), finishedAt: try row.decode(column: "finished_at", as: Date?.self))
     }
 
-    static let columns = "id, file_name, byte_size, sha256, format, source, object, encoding, fields, state, created_at"
+    static let columns = """
+        id, file_name, byte_size, sha256, format, source, object, encoding, fields, state, created_at, mapping, options, checkpoint_offset,
+        checkpoint_rows, counts, error_count, job_id, message, started_at, finished_at
+        """
 
     static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> ImportResponse? {
         try await db.sql.raw("""
@@ -161,8 +298,325 @@ struct ImportsController {
 
     @Sendable func get(_ req: Request) async throws -> ImportResponse {
         let (scope, _) = try req.requireTenant(.onboardingRead)
+        return try await Self.require(req, in: scope)
+    }
+
+    static func require(_ req: Request, in scope: TenantScope) async throws -> ImportResponse {
         guard let raw = req.parameters.get("importId"), let id = UUID(uuidString: raw),
-              let found = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That import") }
+              let found = try await find(id, in: scope, on: req.db) else { throw Problem.notFound("That import") }
         return found
+    }
+
+    // MARK: Mapping
+
+    struct MappingResponse: Content {
+        struct Field: Content {
+            let key: String
+            let label: String
+            let kind: String
+            let required: Bool
+        }
+        let object: ImportObject
+        let entries: [ImportMapping.Entry]
+        let customColumns: [String: String]
+        let options: ImportOptions
+        let saved: Bool
+        /// The file's fields (dotted paths into its records).
+        let sourceFields: [String]
+        let targetFields: [Field]
+    }
+
+    struct MappingRequest: Content {
+        struct Entry: Content {
+            var field: String
+            var source: String
+        }
+        var object: ImportObject?
+        var entries: [Entry]
+        var customColumns: [String: String]?
+        var options: ImportOptions?
+    }
+
+    /// The stored row of an import, with what the runner needs.
+    struct Stored {
+        let response: ImportResponse
+        let path: String
+        let mapping: ImportMapping?
+    }
+
+    static func stored(_ req: Request, in scope: TenantScope, on db: (any Database)? = nil) async throws -> Stored {
+        guard let raw = req.parameters.get("importId"), let id = UUID(uuidString: raw),
+              let row = try await (db ?? req.db).sql.raw("""
+                SELECT \(unsafeRaw: columns), storage_path FROM imports WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).first() else { throw Problem.notFound("That import") }
+        let mapping = try row.decode(column: "mapping", as: String?.self).flatMap { try? JSONDecoder().decode(ImportMapping.self, from: Data($0.utf8)) }
+        return Stored(response: try response(row), path: try row.decode(column: "storage_path", as: String.self), mapping: mapping)
+    }
+
+    /// The object a file holds: the detected one, or tickets when detection could not tell.
+    static func object(of stored: Stored) -> ImportObject {
+        ImportDetection.Object(rawValue: stored.response.object).flatMap(ImportObject.init) ?? .tickets
+    }
+
+    static func sample(_ stored: Stored) throws -> (detection: ImportDetection, paths: [String], records: [ImportRecord]) {
+        do {
+            let detection = try ImportRun.detect(path: stored.path)
+            let (paths, records) = try ImportRun.samplePaths(path: stored.path, detection: detection)
+            return (detection, paths, records)
+        } catch let failure as ImportReadFailure {
+            throw Problem(.validationFailed, failure.description)
+        } catch let refusal as ImportSniffer.Refusal {
+            throw Problem(.validationFailed, refusal.description)
+        }
+    }
+
+    static func mappingResponse(_ stored: Stored, mapping: ImportMapping?, paths: [String], source: ImportDetection.Source) -> MappingResponse {
+        let chosen = mapping ?? ImportMappingProposer.propose(object: object(of: stored), source: source, paths: paths)
+        return MappingResponse(
+            object: chosen.object, entries: chosen.entries, customColumns: chosen.customColumns, options: stored.response.options,
+            saved: mapping != nil, sourceFields: paths,
+            targetFields: ImportField.fields(of: chosen.object).map { .init(key: $0.key, label: $0.label, kind: $0.kind.rawValue, required: $0.required) })
+    }
+
+    @Sendable func mapping(_ req: Request) async throws -> MappingResponse {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let stored = try await Self.stored(req, in: scope)
+        let (detection, paths, _) = try Self.sample(stored)
+        return Self.mappingResponse(stored, mapping: stored.mapping, paths: paths, source: detection.source)
+    }
+
+    static let editableStates: Set<String> = ["uploaded", "failed", "cancelled", "completed"]
+
+    @Sendable func updateMapping(_ req: Request) async throws -> MappingResponse {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let body = try req.decodeJSON(MappingRequest.self)
+        let stored = try await Self.stored(req, in: scope)
+        guard Self.editableStates.contains(stored.response.state) else {
+            throw Problem(.conflict, "The import is \(stored.response.state); its mapping can change once it has finished or been cancelled.")
+        }
+        let (detection, paths, _) = try Self.sample(stored)
+        let object = body.object ?? stored.mapping?.object ?? Self.object(of: stored)
+        let mapping = ImportMapping(object: object, entries: body.entries.map { .init(field: $0.field, source: $0.source, confidence: 1) },
+                                    customColumns: body.customColumns ?? [:])
+        let options = body.options ?? stored.response.options
+        var problems = mapping.problems(available: paths) + options.problems().map {
+            FieldError(field: "options.\($0.field)", message: $0.message, code: $0.code)
+        }
+        if body.entries.count > 100 || (body.customColumns?.count ?? 0) > 200 {
+            problems.append(FieldError(field: "entries", message: "A mapping has at most 100 fields and 200 custom columns.", code: "too_long"))
+        }
+        if !problems.isEmpty { throw Problem.validation(ValidationFailure(problems)) }
+        let mappingJSON = String(decoding: try JSONEncoder().encode(mapping), as: UTF8.self)
+        let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        let id = stored.response.id
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            try await db.sql.raw("""
+                UPDATE imports SET mapping = \(bind: mappingJSON), options = \(bind: optionsJSON), object = \(bind: object.rawValue),
+                    updated_at = \(bind: Date())
+                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "import.mapping_updated", target: "import:\(id)",
+                                      change: .init(after: ["object": object.rawValue, "fields": String(mapping.entries.count),
+                                                            "policy": options.policy.rawValue]),
+                                      requestID: requestID)
+        }
+        let saved = try await Self.stored(req, in: scope, on: req.db)
+        return Self.mappingResponse(saved, mapping: mapping, paths: paths, source: detection.source)
+    }
+
+    /// The saved mapping, or the proposal when it is complete enough to run.
+    static func plan(_ stored: Stored, tenantID: UUID) throws -> ImportPlan {
+        let (detection, paths, _) = try sample(stored)
+        let mapping = stored.mapping ?? ImportMappingProposer.propose(object: object(of: stored), source: detection.source, paths: paths)
+        let problems = mapping.problems(available: paths)
+        if !problems.isEmpty {
+            throw Problem.validation(ValidationFailure(problems.map {
+                FieldError(field: "mapping.\($0.field)", message: $0.message + " Save a mapping first (updateImportMapping).", code: $0.code)
+            }))
+        }
+        return ImportPlan(importID: stored.response.id, tenantID: tenantID, path: stored.path, byteSize: stored.response.byteSize,
+                          detection: detection, mapping: mapping, options: stored.response.options)
+    }
+
+    // MARK: Preview
+
+    struct PreviewRow: Content {
+        let row: Int
+        let line: Int?
+        let object: String
+        let verdict: String
+        let reasons: [String]
+        let values: [String: String]
+    }
+
+    struct PreviewResponse: Content {
+        let rows: [PreviewRow]
+        let counts: [String: [String: Int]]
+        let estimatedRecords: Int
+        let bytesRead: Int64
+    }
+
+    @Sendable func preview(_ req: Request) async throws -> PreviewResponse {
+        let (scope, _) = try req.requireTenant(.onboardingManage)
+        let limit = min(100, max(1, (try? req.query.get(Int.self, at: "limit")) ?? 20))
+        let stored = try await Self.stored(req, in: scope)
+        let plan = try Self.plan(stored, tenantID: scope.tenantID)
+        let collected = NIOLockedValueBox<[PreviewRow]>([])
+        var run = ImportRun(plan: plan, writer: req.writer, fileIO: NonBlockingFileIO(threadPool: req.application.threadPool))
+        run.dryRun = true
+        run.batchRows = limit
+        let fields = ImportField.fields(of: plan.mapping.object)
+        let checkpoint: ImportCheckpoint
+        do {
+            checkpoint = try await run.run(from: ImportCheckpoint(), limit: limit, outcomes: { outcomes, records, mapped in
+                let byNumber = Dictionary(mapped.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+                let lines = Dictionary(records.map { ($0.number, $0.line) }, uniquingKeysWith: { first, _ in first })
+                let rows = outcomes.map { outcome in
+                    PreviewRow(row: outcome.number, line: lines[outcome.number] ?? nil, object: outcome.object, verdict: outcome.verdict.rawValue,
+                               reasons: byNumber[outcome.number].map { $0.reasons.isEmpty ? (outcome.reason.map { [$0] } ?? []) : $0.reasons } ?? [],
+                               values: byNumber[outcome.number]?.record.map { Self.values($0, fields: fields) } ?? [:])
+                }
+                collected.withLockedValue { $0 += rows }
+            })
+        } catch let failure as ImportReadFailure {
+            throw Problem(.validationFailed, failure.description)
+        }
+        let records = checkpoint.rows
+        let estimate = checkpoint.offset > 0 ? Int(Double(records) * Double(plan.byteSize) / Double(checkpoint.offset)) : records
+        return PreviewResponse(rows: collected.withLockedValue { $0 }, counts: checkpoint.counts.objects,
+                               estimatedRecords: max(records, estimate), bytesRead: checkpoint.offset)
+    }
+
+    /// A mapped record's values as text, by Onramp field key (for the preview table).
+    static func values(_ record: ImportedRecord, fields: [ImportField]) -> [String: String] {
+        let iso = ISO8601DateFormatter()
+        func date(_ value: Date?) -> String? { value.map { iso.string(from: $0) } }
+        var values: [String: String?] = [:]
+        switch record {
+        case .ticket(let ticket):
+            values = ["source_id": ticket.sourceID, "subject": ticket.subject, "description": ticket.description.map { String($0.prefix(200)) },
+                      "status": ticket.status, "priority": ticket.priority, "channel": ticket.channel, "type": ticket.type,
+                      "requester_source_id": ticket.requester?.sourceID, "requester_email": ticket.requester?.email,
+                      "requester_name": ticket.requester?.name, "requester_phone": ticket.requester?.phone,
+                      "assignee_email": ticket.assigneeEmail, "group": ticket.group, "organization_source_id": ticket.organizationSourceID,
+                      "tags": ticket.tags.joined(separator: ", "), "messages": ticket.messages.isEmpty ? nil : "\(ticket.messages.count)",
+                      "custom_fields": ticket.customFields.isEmpty ? nil : "\(ticket.customFields.count)",
+                      "created_at": date(ticket.createdAt), "updated_at": date(ticket.updatedAt)]
+        case .contact(let contact):
+            values = ["source_id": contact.sourceID, "name": contact.name, "email": contact.email, "phone": contact.phone,
+                      "organization_source_id": contact.organizationSourceID, "organization_name": contact.organizationName,
+                      "role": contact.role, "tags": contact.tags.joined(separator: ", "),
+                      "created_at": date(contact.createdAt), "updated_at": date(contact.updatedAt)]
+        case .organization(let organization):
+            values = ["source_id": organization.sourceID, "name": organization.name, "domains": organization.domains.joined(separator: ", "),
+                      "notes": organization.notes, "tags": organization.tags.joined(separator: ", "),
+                      "created_at": date(organization.createdAt), "updated_at": date(organization.updatedAt)]
+        case .message(let message):
+            values = ["source_id": message.sourceID, "ticket_source_id": message.ticketSourceID, "body": String(message.body.prefix(200)),
+                      "private": message.isPublic ? "no" : "yes", "author_source_id": message.authorSourceID,
+                      "author_email": message.authorEmail, "created_at": date(message.createdAt)]
+        }
+        let keys = Set(fields.map(\.key))
+        return values.compactMapValues { $0 }.filter { keys.contains($0.key) && !$0.value.isEmpty }
+    }
+
+    // MARK: Running
+
+    @Sendable func start(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let stored = try await Self.stored(req, in: scope)
+        guard Self.editableStates.contains(stored.response.state) else {
+            throw Problem(.conflict, "The import is already \(stored.response.state).")
+        }
+        let plan = try Self.plan(stored, tenantID: scope.tenantID)
+        let mappingJSON = String(decoding: try JSONEncoder().encode(plan.mapping), as: UTF8.self)
+        let id = stored.response.id
+        let requestID = req.requestID
+        let restart = stored.response.state == "completed"
+        try await req.writer.atomically { db in
+            let jobID = try await JobCatalog.enqueue(ImportJob.kind, tenantID: scope.tenantID, payload: ImportJob.payload(id),
+                                                     uniqueKey: "import:\(id)", on: db)
+            // A finished import runs again from the start (a delta import); a cancelled or failed
+            // one goes on from its checkpoint.
+            try await db.sql.raw("""
+                UPDATE imports SET state = 'queued', job_id = \(bind: jobID), mapping = \(bind: mappingJSON), message = NULL,
+                    finished_at = NULL, updated_at = \(bind: Date())
+                    \(unsafeRaw: restart ? ", checkpoint_offset = 0, checkpoint_rows = 0, checkpoint_line = 1, counts = NULL, error_count = 0" : "")
+                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).run()
+            if restart {
+                try await db.sql.raw("DELETE FROM import_errors WHERE import_id = \(bind: id)").run()
+            }
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "import.started", target: "import:\(id)",
+                                      change: .init(after: ["job": jobID.uuidString, "policy": plan.options.policy.rawValue]),
+                                      requestID: requestID)
+        }
+        req.application.jobRunner.wake()
+        return try await Self.require(req, in: scope).encodeResponse(status: .accepted, for: req)
+    }
+
+    @Sendable func cancel(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.onboardingManage)
+        let stored = try await Self.stored(req, in: scope)
+        guard ["queued", "running"].contains(stored.response.state), let jobID = stored.response.jobId else {
+            throw Problem(.conflict, "The import is \(stored.response.state); only a queued or running import can be cancelled.")
+        }
+        let id = stored.response.id
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            let outcome = try await JobQueue(db: db).cancel(jobID, in: scope)
+            if case .cancelled? = outcome {
+                try await db.sql.raw("""
+                    UPDATE imports SET state = 'cancelled', finished_at = \(bind: Date()), message = 'Cancelled before it started.',
+                        updated_at = \(bind: Date())
+                    WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                    """).run()
+            }
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "import.cancelled", target: "import:\(id)", change: .init(after: [:]), requestID: requestID)
+        }
+        return try await Self.require(req, in: scope).encodeResponse(status: .accepted, for: req)
+    }
+
+    // MARK: Error report
+
+    @Sendable func errors(_ req: Request) async throws -> Response {
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let found = try await Self.require(req, in: scope)
+        let db = req.db
+        let importID = found.id
+        let name = found.fileName.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "/", with: "_")
+        let response = Response(status: .ok)
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name.isEmpty ? "import" : name)-errors.csv\"")
+        response.body = Response.Body(asyncStream: { writer in
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: CSVWriter.row(["row", "line", "verdict", "reason", "original values"]))))
+                var after = 0
+                while true {
+                    let rows = try await db.sql.raw("""
+                        SELECT row_number, line, verdict, reason, original FROM import_errors
+                        WHERE import_id = \(bind: importID) AND tenant_id = \(bind: scope.tenantID) AND row_number > \(bind: after)
+                        ORDER BY row_number LIMIT 1000
+                        """).all()
+                    if rows.isEmpty { break }
+                    var text = ""
+                    for row in rows {
+                        after = try row.decode(column: "row_number", as: Int.self)
+                        text += CSVWriter.row([String(after), (try row.decode(column: "line", as: Int?.self)).map(String.init) ?? "",
+                                               try row.decode(column: "verdict", as: String.self), try row.decode(column: "reason", as: String.self),
+                                               try row.decode(column: "original", as: String.self)])
+                    }
+                    try await writer.write(.buffer(ByteBuffer(string: text)))
+                }
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
+            }
+        })
+        return response
     }
 }

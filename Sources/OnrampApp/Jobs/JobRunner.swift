@@ -115,6 +115,14 @@ final class JobRunner: Sendable {
         return jobs.count
     }
 
+    /// Ends the current poll wait early (a job was just queued).
+    func wake() {
+        state.withLockedValue { state in
+            state.wake?.resume()
+            state.wake = nil
+        }
+    }
+
     /// Whether jobs are still running in this runner.
     var isBusy: Bool { state.withLockedValue { $0.running } > 0 }
 

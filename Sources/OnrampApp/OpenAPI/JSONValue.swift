@@ -67,6 +67,7 @@ enum Schema {
     }
 
     static let boolean: JSONValue = ["type": "boolean"]
+    static let number: JSONValue = ["type": "number"]
 
     /// Required text: at least one character that is not white space, without control characters.
     /// The limit is counted as a person reads it (characters, after trimming spaces), which

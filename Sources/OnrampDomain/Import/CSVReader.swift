@@ -29,6 +29,8 @@ public struct CSVReader: Sendable {
         public let fields: [String]
         /// Why the record cannot be used, when it cannot.
         public let problem: String?
+        /// The byte offset just past the record's line end (counting from the reader's start offset).
+        public var endOffset: Int64 = 0
     }
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -51,9 +53,19 @@ public struct CSVReader: Sendable {
     /// Bytes held back until the delimiter is known (the header line).
     private var held: [UInt8] = []
 
-    public init(options: Options = .init()) {
+    /// Bytes read so far, plus the offset the reader started at.
+    private var consumed: Int64 = 0
+
+    /// `startOffset` and `line` resume reading in the middle of a file (just past a record
+    /// that an earlier reader returned); `records` is how many records came before.
+    public init(options: Options = .init(), startOffset: Int64 = 0, line: Int = 1, records: Int = 0) {
         self.options = options
         delimiter = options.delimiter
+        consumed = startOffset
+        self.line = line
+        recordLine = line
+        self.records = records
+        if startOffset > 0 { started = true; bom = -1 }
     }
 
     /// Reads `bytes`; returns the records they complete.
@@ -65,10 +77,10 @@ public struct CSVReader: Sendable {
             delimiter = chosen
             let pending = held
             held = []
-            for byte in pending { consume(byte, into: &output) }
+            for byte in pending { consumed += 1; consume(byte, into: &output) }
             return output
         }
-        for byte in bytes { consume(byte, into: &output) }
+        for byte in bytes { consumed += 1; consume(byte, into: &output) }
         return output
     }
 
@@ -79,7 +91,7 @@ public struct CSVReader: Sendable {
             delimiter = Self.detectDelimiter(in: held, final: true) ?? UInt8(ascii: ",")
             let pending = held
             held = []
-            for byte in pending { consume(byte, into: &output) }
+            for byte in pending { consumed += 1; consume(byte, into: &output) }
         }
         if state == .quoted {
             throw Failure(description: "The file ends inside a quoted field that starts on line \(recordLine): it is cut off, or a quote is not closed.")
@@ -162,7 +174,8 @@ public struct CSVReader: Sendable {
         records += 1
         // A blank line is no record.
         if !(fields.count == 1 && fields[0].isEmpty && problem == nil) {
-            output.append(Record(number: records, line: recordLine, fields: problem == nil ? fields : [], problem: problem))
+            output.append(Record(number: records, line: recordLine, fields: problem == nil ? fields : [], problem: problem,
+                                 endOffset: consumed))
         } else {
             records -= 1
         }

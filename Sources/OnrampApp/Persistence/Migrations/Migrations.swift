@@ -15,6 +15,7 @@ enum Migrations001 {
         migrations.add(AddMembershipTour())
         migrations.add(CreateJobs())
         migrations.add(CreateImports())
+        migrations.add(CreateTickets())
     }
 }
 
