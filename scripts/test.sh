@@ -239,6 +239,7 @@ phase_e2e() {
         --password "$operator_password" >>"$OUT/server.log" 2>&1 || { finish_server 1; return 1; }
     env ONRAMP_BASE_URL="$BASE" ONRAMP_TEST_OUTPUT="$OUT" \
         ONRAMP_OPERATOR_EMAIL="$operator_email" ONRAMP_OPERATOR_PASSWORD="$operator_password" \
+        ONRAMP_CLI="$PWD/.build/debug/onramp" ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
         python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e \
         --ignore=Tests/e2e/test_across_instances.py || rc=$?
     ((rc == 0)) || echo "---- screenshots: $OUT ----" >&2

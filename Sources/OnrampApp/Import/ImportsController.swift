@@ -75,7 +75,9 @@ struct ImportsController {
         routes.register(.init(
             id: "getImportMapping", method: .GET, path: "/api/v1/imports/{importId}/mapping", tag: "Imports",
             summary: "The field mapping: the saved one, or a proposal with a confidence per field",
-            parameters: [importID],
+            parameters: [importID, .init(name: "object", location: .query,
+                                         description: "Propose for this object instead of the detected one (tickets, contacts, organizations, conversations).",
+                                         schema: Schema.string(enumeration: ImportObject.allCases.map(\.rawValue)), required: false)],
             responses: [.init(status: 200, description: "The mapping, the file's fields and Onramp's fields.", schema: Schemas.ref("ImportMapping"))]
         ), in: registry, use: mapping)
         routes.register(.init(
@@ -370,11 +372,12 @@ struct ImportsController {
         }
     }
 
-    static func mappingResponse(_ stored: Stored, mapping: ImportMapping?, paths: [String], source: ImportDetection.Source) -> MappingResponse {
+    static func mappingResponse(_ stored: Stored, mapping: ImportMapping?, paths: [String], source: ImportDetection.Source,
+                                saved: Bool? = nil) -> MappingResponse {
         let chosen = mapping ?? ImportMappingProposer.propose(object: object(of: stored), source: source, paths: paths)
         return MappingResponse(
             object: chosen.object, entries: chosen.entries, customColumns: chosen.customColumns, options: stored.response.options,
-            saved: mapping != nil, sourceFields: paths,
+            saved: saved ?? (mapping != nil), sourceFields: paths,
             targetFields: ImportField.fields(of: chosen.object).map { .init(key: $0.key, label: $0.label, kind: $0.kind.rawValue, required: $0.required) })
     }
 
@@ -382,6 +385,15 @@ struct ImportsController {
         let (scope, _) = try req.requireTenant(.onboardingRead)
         let stored = try await Self.stored(req, in: scope)
         let (detection, paths, _) = try Self.sample(stored)
+        // Another object than the file's: the proposal for that object (the saved mapping when it is for it).
+        if let raw = try? req.query.get(String.self, at: "object") {
+            guard let object = ImportObject(rawValue: raw) else {
+                throw Problem.validation(ValidationFailure([FieldError(field: "object", message: "Choose tickets, contacts, organizations or conversations.", code: "invalid")]))
+            }
+            let saved = stored.mapping?.object == object ? stored.mapping : nil
+            return Self.mappingResponse(stored, mapping: saved ?? ImportMappingProposer.propose(object: object, source: detection.source, paths: paths),
+                                        paths: paths, source: detection.source, saved: saved != nil)
+        }
         return Self.mappingResponse(stored, mapping: stored.mapping, paths: paths, source: detection.source)
     }
 

@@ -44,6 +44,8 @@ struct WebController {
         routes.on(.POST, "logout", body: .collect(maxSize: "4kb"), use: logout)
         routes.get("docs", use: docs)
         routes.get("jobs", use: jobs)
+        routes.get("imports", use: imports)
+        routes.get("imports", ":importId", use: imports)
         routes.get("problems", ":slug", use: problemType)
     }
 
@@ -118,6 +120,21 @@ struct WebController {
         let (scope, _) = try req.requireTenant(.auditRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
         return pages.render("jobs", ["tenantName": tenant.name], request: req)
+    }
+
+    /// Data imports: the list, and one import's mapping, preview, progress and result (the page
+    /// works through the imports API).
+    @Sendable func imports(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard principal.tenant != nil else { return req.redirect(to: "/", redirectType: .normal) }
+        let (scope, _) = try req.requireTenant(.onboardingRead)
+        let tenant = try await TenantRepository(db: req.db).current(scope)
+        let id = req.parameters.get("importId").flatMap(UUID.init(uuidString:))
+        if req.parameters.get("importId") != nil && id == nil { throw Problem.notFound("That import") }
+        return pages.render("imports", [
+            "tenantName": tenant.name, "importId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
+            "canManage": principal.tenant?.role.can(.onboardingManage) == true,
+        ], request: req)
     }
 
     @Sendable func signupPage(_ req: Request) async throws -> Response {

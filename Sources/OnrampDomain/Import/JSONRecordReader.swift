@@ -234,6 +234,9 @@ public struct JSONRecordReader: Sendable {
         return out
     }
 
+    /// The capacity of the buffers the reader keeps (for tests: an oversized record is not held).
+    var heldCapacity: Int { buffer.capacity + docBuffer.capacity + scratch.capacity }
+
     // MARK: - Reading
 
     private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord]) {

@@ -4,7 +4,7 @@ import { api } from "/static/onramp.js";
 
 const body = document.querySelector("#jobs tbody");
 const status = document.getElementById("jobs-status");
-const labels = { "audit.verify": "Audit trail verification", "sessions.prune": "Expired sign-ins clean-up" };
+const labels = { "audit.verify": "Audit trail verification", "sessions.prune": "Expired sign-ins clean-up", "imports.run": "Data import" };
 let timer = null;
 
 function cell(row, text) { const td = row.insertCell(); td.textContent = text; return td; }

@@ -438,7 +438,10 @@ async function listImports() {
   if (!result.ok) return;
   list.replaceChildren(...result.data.items.map((item) => {
     const li = document.createElement("li");
-    li.textContent = describeImport(item);
+    const link = document.createElement("a");
+    link.href = `/imports/${item.id}`;
+    link.textContent = describeImport(item);
+    li.append(link, ` — ${item.state === "uploaded" ? "map and import" : item.summary}`);
     return li;
   }));
 }
@@ -461,7 +464,11 @@ async function uploadImport() {
     statusLine.textContent = `${file.name} was not accepted: ${reason}`;
     return;
   }
-  statusLine.textContent = `Recognised ${describeImport(data)}.`;
+  statusLine.replaceChildren(`Recognised ${describeImport(data)}. `);
+  const next = document.createElement("a");
+  next.href = `/imports/${data.id}`;
+  next.textContent = "Check the mapping and import →";
+  statusLine.append(next);
   // The helpdesk it came from fills the "Import from" choice when that is still empty.
   const source = fieldFor("source");
   const choice = data.source === "generic" ? data.format.replace("jsonl", "json") : data.source;
