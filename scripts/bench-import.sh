@@ -10,7 +10,8 @@
 #       short-lived `onramp serve`, stopped again before the import) in a temp ONRAMP_DATA_DIR.
 # For each: wall-clock seconds (bash's EPOCHREALTIME around the command; includes ~20 ms of the
 # Python wrapper that measures memory), rows/s = ROWS / seconds, and peak RSS in MiB
-# (scripts/bench/peak_rss.py: ru_maxrss of the command). Then the issue's goals: onramp ≥ 0.7×
+# (scripts/bench/peak_rss.py: ru_maxrss of the command; "<=7.1" when the figure is no higher
+# than the wrapper's own ~7 MiB floor, as for sqlite3). Then the issue's goals: onramp ≥ 0.7×
 # sqlite3 .import, ≥ 1.5× python, peak RSS ≤ 200 MiB.
 # The release binary must have been built (swift build -c release) before. If it has no `import`
 # command yet, (c) is reported as not available and (a), (b) are still printed (exit status 0).
@@ -72,7 +73,7 @@ measure() {
     shift
     sync # earlier steps' dirty pages are not written back during this one
     t0=$(now_us)
-    python3 scripts/bench/peak_rss.py "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null || rc=$?
+    python3 -I -S scripts/bench/peak_rss.py "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null || rc=$?
     t1=$(now_us)
     if ((rc != 0)); then
         echo "bench-import: $name failed (exit $rc): $*" >&2
@@ -81,6 +82,9 @@ measure() {
     fi
     SECS=$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.3f", d / 1e6 }')
     RSS_MIB=$(tail -n 1 "$WORK/$name.err" | sed -n 's/^peak_rss_mib=//p')
+    # "7.1 at_most": no higher than the wrapper's own floor, so only an upper bound.
+    [[ $RSS_MIB == *" at_most" ]] && RSS_MIB="<=${RSS_MIB% at_most}"
+    return 0
 }
 
 rate() { awk -v n="$ROWS" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
@@ -167,7 +171,7 @@ if [[ -n $c_secs ]]; then
     c_rate=$(rate "$c_secs")
     row "(c) onramp import" "$c_secs" "$c_rate" "$c_rss"
     echo
-    awk -v c="$c_rate" -v a="$a_rate" -v b="$b_rate" -v m="$c_rss" 'BEGIN {
+    awk -v c="$c_rate" -v a="$a_rate" -v b="$b_rate" -v m="${c_rss#<=}" 'BEGIN {
         printf "  onramp / sqlite3 .import: %.2f  (goal ≥ 0.7: %s)\n", c / a, (c / a >= 0.7 ? "met" : "NOT met")
         printf "  onramp / python:          %.2f  (goal ≥ 1.5: %s)\n", c / b, (c / b >= 1.5 ? "met" : "NOT met")
         printf "  onramp peak RSS:          %.1f MiB  (goal ≤ 200 MiB: %s)\n", m, (m <= 200 ? "met" : "NOT met")

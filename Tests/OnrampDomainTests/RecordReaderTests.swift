@@ -57,7 +57,8 @@ fileprivate func xml(_ text: String, chunk: Int = 7, options: XMLRecordReader.Op
 }
 
 /// What a resumed reading must give again: everything but the line (counted from the resume point).
-fileprivate struct Comparable: Equatable, CustomStringConvertible {
+/// (A resumed reader leaves the line out of its messages: it counts lines from the resume point.)
+fileprivate struct ResumeKey: Equatable, CustomStringConvertible {
     let number: Int
     let value: ImportValue
     let endOffset: Int64
@@ -66,9 +67,9 @@ fileprivate struct Comparable: Equatable, CustomStringConvertible {
         number = record.number
         value = record.value
         endOffset = record.endOffset
-        problem = record.problem
+        problem = record.problem?.replacingOccurrences(of: #" \(line [0-9]+\)"#, with: "", options: .regularExpression)
     }
-    var description: String { "#\(number) @\(endOffset) \(problem ?? value.json)" }
+    var description: String { "#\(number)@\(endOffset)\(problem == nil ? "" : "!")" }
 }
 
 /// Reading resumed just past every record, fed in chunks of 1, 3, 7 and 64 KB bytes, gives
@@ -76,15 +77,15 @@ fileprivate struct Comparable: Equatable, CustomStringConvertible {
 fileprivate func expectResumable<Reader: StreamingRecordReader>(_ bytes: [UInt8], records expected: Int,
                                                                  _ make: (_ offset: Int64, _ before: Int) -> Reader,
                                                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let reference = try readAll(make(0, 0), bytes, chunk: 1 << 16).map(Comparable.init)
+    let reference = try readAll(make(0, 0), bytes, chunk: 1 << 16).map(ResumeKey.init)
     #expect(reference.count == expected, sourceLocation: sourceLocation)
-    #expect(reference.map(\.number) == Array(1...max(1, expected)).prefix(expected).map { $0 }, sourceLocation: sourceLocation)
+    #expect(reference.map(\.number) == Array(1..<(expected + 1)), sourceLocation: sourceLocation)
     for chunk in [1, 3, 7, 1 << 16] {
-        let full = try readAll(make(0, 0), bytes, chunk: chunk).map(Comparable.init)
+        let full = try readAll(make(0, 0), bytes, chunk: chunk).map(ResumeKey.init)
         #expect(full == reference, "one pass in chunks of \(chunk)", sourceLocation: sourceLocation)
         for (index, record) in full.enumerated() {
             let tail = Array(bytes[Int(record.endOffset)...])
-            let resumed = try readAll(make(record.endOffset, record.number), tail, chunk: chunk).map(Comparable.init)
+            let resumed = try readAll(make(record.endOffset, record.number), tail, chunk: chunk).map(ResumeKey.init)
             #expect(resumed == Array(full[(index + 1)...]), "resumed after record \(record.number) in chunks of \(chunk)",
                     sourceLocation: sourceLocation)
         }
@@ -198,7 +199,11 @@ struct RecordReaderTests {
         }
         let written = "[" + records.map(\.value.json).joined(separator: ",") + "]"
         let reread = try JSONSerialization.jsonObject(with: Data(written.utf8))
-        #expect((reread as? NSArray)?.isEqual(expected as? NSArray) == true, "\(name)")
+        func canonical(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+        }
+        #expect(records.allSatisfy { $0.problem == nil })
+        #expect(try canonical(reread) == (try canonical(expected)), "\(name)")
     }
 
     // MARK: Wrappers
@@ -291,7 +296,7 @@ struct RecordReaderTests {
     @Test func jsonLinesCutOffInTheLastLineFails() throws {
         let (records, failure) = readUntilFailure(JSONRecordReader(options: .init(lines: true)), Array("{\"id\":1}\n{\"id\":2,\"s\":\"ab".utf8), chunk: 4)
         #expect(records.map(\.number) == [1])
-        #expect(failure?.description == "The file ends in the middle of record 2 (line 2): it is cut off.")
+        #expect(failure?.description == "The file ends in the middle of record 2 (at byte 9 (line 2)): it is cut off.")
     }
 
     // MARK: Values
@@ -320,7 +325,7 @@ struct RecordReaderTests {
         #expect(records.map(\.problem) == [
             nil, "Record 2 is a string, not an object.", "Record 3 is a number, not an object.", "Record 4 is null, not an object.",
             "Record 5 is true or false, not an object.", "Record 6 is an array, not an object.", nil,
-            "Record 8 is not valid JSON: unexpected `n` at byte 67 (line 1).",
+            "Record 8 is not valid JSON: unexpected `n` where a value should be at byte 56 (line 1).",
         ])
         #expect(records[1].value == .object([]))
         #expect(records[6].value == .object([("b", .number("2"))]))
@@ -388,7 +393,7 @@ struct RecordReaderTests {
             records += try reader.finish()
             #expect(records.map(\.problem) == [nil, "Record 2 is larger than 1 MB: it is skipped.", nil])
             #expect(records[2].value == .object([("id", .number("3"))]))
-            #expect(records[1].endOffset == Int64(bytes.count - 12))
+            #expect(records[1].endOffset == Int64(bytes.count - 10), "just past `\"}`")
             #expect(held < 3 << 20, "at most about the limit is held, not the 10 MB record (held \(held))")
         }
         let lines = Array("{\"id\":1}\n{\"body\":\"".utf8) + Array(big.utf8) + Array("\"}\n{\"id\":3}\n".utf8)
@@ -401,7 +406,7 @@ struct RecordReaderTests {
         let text = #"[{"id":1},{"id":2},{"id":3,"subject":"cut"#
         let (records, failure) = readUntilFailure(JSONRecordReader(), Array(text.utf8), chunk: 5)
         #expect(records.map(\.number) == [1, 2])
-        #expect(failure?.description == "The file ends in the middle of record 3 (it starts at byte 19, line 1): it is cut off.")
+        #expect(failure?.description == "The file ends in the middle of record 3 (it starts at byte 19 (line 1)): it is cut off.")
         let between = readUntilFailure(JSONRecordReader(), Array(#"[{"id":1},{"id":2},"#.utf8), chunk: 5)
         #expect(between.records.count == 2)
         #expect(between.failure?.description == "The file ends before the list of records is closed, after record 2: it is cut off.")
@@ -419,7 +424,7 @@ struct RecordReaderTests {
         #expect(records.count == 3)
         #expect(records[1].problem?.hasPrefix("Record 2 is not valid UTF-8 text") == true)
         #expect(records[2].value["a"] == .text("é"))
-        let latin1 = Array(#"[{"name":"Ren"#.utf8) + [0xE9] + Array(#"e","note":"a\"b "#.utf8) + [0xFC] + Array(#""}]"#.utf8)
+        let latin1 = Array(#"[{"name":"Ren"#.utf8) + [0xE9] + Array(#"","note":"a\"b "#.utf8) + [0xFC] + Array(#""}]"#.utf8)
         let read = try readAll(JSONRecordReader(options: .init(encoding: .latin1)), latin1, chunk: 2)
         #expect(read.first?.value == .object([("name", .text("René")), ("note", .text("a\"b ü"))]))
     }
@@ -486,7 +491,7 @@ struct RecordReaderTests {
       <ticket>
         <nice-id type="integer">5</nice-id>
         <subject>Hi &amp; welcome &lt;team&gt; &quot;quoted&quot; &apos;single&apos;</subject>
-        <description><![CDATA[<p>HTML & stuff]]> ok]]></description>
+        <description><![CDATA[<p>HTML & stuff</p> ]]]]><![CDATA[> ok]]></description>
         <assignee-id type="integer" nil="true"></assignee-id>
         <due-date nil="true"/>
         <status>open</status>
@@ -515,7 +520,7 @@ struct RecordReaderTests {
             #expect(records[0].line == 4)
             #expect(ticket["nice_id"] == .text("5"))
             #expect(ticket["subject"] == .text("Hi & welcome <team> \"quoted\" 'single'"))
-            #expect(ticket["description"] == .text("<p>HTML & stuff]]> ok"))
+            #expect(ticket["description"] == .text("<p>HTML & stuff</p> ]]> ok"))
             #expect(ticket["assignee_id"] == .null)
             #expect(ticket["due_date"] == .null)
             #expect(ticket["empty"] == .text(""))
@@ -580,7 +585,7 @@ struct RecordReaderTests {
         }
         let root = readUntilFailure(XMLRecordReader(), Array("<tickets><ticket/></tockets>".utf8), chunk: 4)
         #expect(root.records.count == 1)
-        #expect(root.failure?.description == "The file is not well-formed XML: the closing tag </tockets> does not match the root element <tickets> at byte 27 (line 1).")
+        #expect(root.failure?.description == "The file is not well-formed XML: the closing tag </tockets> does not match the root element <tickets> at byte 18 (line 1).")
     }
 
     @Test func xmlDeepNestingLargeRecordsAndTextOnlyRecords() throws {
@@ -610,12 +615,12 @@ struct RecordReaderTests {
     @Test func xmlCutOffAndMalformedFilesFail() throws {
         let inRecord = readUntilFailure(XMLRecordReader(), Array("<tickets><ticket><a>1</a></ticket><ticket><a>2</a>".utf8), chunk: 3)
         #expect(inRecord.records.map(\.number) == [1])
-        #expect(inRecord.failure?.description == "The file ends in the middle of record 2 (it starts at byte 34, line 1): it is cut off.")
+        #expect(inRecord.failure?.description == "The file ends in the middle of record 2 (it starts at byte 34 (line 1)): it is cut off.")
         let afterRecord = readUntilFailure(XMLRecordReader(), Array("<tickets><ticket><a>1</a></ticket>\n".utf8), chunk: 3)
         #expect(afterRecord.records.count == 1)
         #expect(afterRecord.failure?.description == "The file ends before the root element <tickets> is closed, after record 1: it is cut off.")
         let notXML = readUntilFailure(XMLRecordReader(), Array("id,name\n1,Ann\n".utf8), chunk: 3)
-        #expect(notXML.failure?.description.hasPrefix("The file is not well-formed XML: the file is not XML: it starts with `i`") == true)
+        #expect(notXML.failure?.description == "The file is not XML: it starts with `i` at byte 0 (line 1).")
         let twoRoots = readUntilFailure(XMLRecordReader(), Array("<a><t/></a><b/>".utf8), chunk: 3)
         #expect(twoRoots.records.count == 1)
         #expect(twoRoots.failure?.description.contains("a second root element <b>") == true)
@@ -655,6 +660,6 @@ struct RecordReaderTests {
         #expect(read[4].problem?.contains("the closing tag </b> does not match <a>") == true)
         #expect(read[5].problem == "Record 6 is larger than 512 bytes: it is skipped.")
         #expect(read[6].problem == "Record 7 is nested deeper than 6 levels.")
-        #expect(read.filter { $0.problem == nil }.count == 15)
+        #expect(read.filter { $0.problem == nil }.count == 12)
     }
 }

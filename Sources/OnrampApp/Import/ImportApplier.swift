@@ -53,9 +53,6 @@ struct ImportApplier {
 
     var sql: any SQLDatabase { db.sql }
 
-    /// Statements carry at most this many bound values (SQLite allows 32,766).
-    static let maxBinds = 30_000
-
     /// Row outcomes in row order, plus records created on the side (a ticket's requester).
     func apply(_ rows: [MappedRecord]) async throws -> (outcomes: [RowOutcome], extra: ImportCounts) {
         var outcomes: [RowOutcome] = []
@@ -137,15 +134,66 @@ struct ImportApplier {
         return rows
     }
 
-    /// One multi-row INSERT per chunk that fits the bind limit.
+    /// Inserts many rows with one statement and ONE bound value: the rows travel as a JSON
+    /// array that the database unpacks itself (`json_each` on SQLite, `json_populate_recordset`
+    /// on PostgreSQL, which also casts each value to its column's type). Binding every value
+    /// separately costs more than the insert itself on large imports.
     func insert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
-        let perStatement = max(1, Self.maxBinds / columns.count)
-        for chunk in rows.chunked(into: perStatement) {
-            let groups = chunk.map { values in SQLGroupExpression(values.map { SQLBind($0) }) }
-            try await sql.raw("""
-                INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(SQLList(groups))\(unsafeRaw: suffix)
-                """).run()
+        let sqlite = db.isSQLite
+        for chunk in rows.chunked(into: 5_000) {
+            var json = "["
+            json.reserveCapacity(chunk.count * columns.count * 24)
+            for (index, values) in chunk.enumerated() {
+                if index > 0 { json += "," }
+                json += sqlite ? "[" : "{"
+                for (position, (column, value)) in zip(columns, values).enumerated() {
+                    if position > 0 { json += "," }
+                    if !sqlite { ImportValue.quote(column, into: &json); json += ":" }
+                    try Self.appendJSON(value, sqlite: sqlite, to: &json)
+                }
+                json += sqlite ? "]" : "}"
+            }
+            json += "]"
+            let list = columns.joined(separator: ", ")
+            if sqlite {
+                let extracts = columns.indices.map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+                try await sql.raw("""
+                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list)) SELECT \(unsafeRaw: extracts) FROM json_each(\(bind: json)) WHERE true\(unsafeRaw: suffix)
+                    """).run()
+            } else {
+                try await sql.raw("""
+                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list))
+                    SELECT \(unsafeRaw: list) FROM json_populate_recordset(NULL::\(unsafeRaw: table), \(bind: json)::json)\(unsafeRaw: suffix)
+                    """).run()
+            }
+        }
+    }
+
+    static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    struct UnsupportedValue: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// A value as the JSON the database reads back into the column: UUIDs as Fluent stores
+    /// them (upper-case text), dates as seconds since 1970 on SQLite and ISO 8601 on
+    /// PostgreSQL, booleans as 1/0 on SQLite.
+    static func appendJSON(_ value: any Encodable & Sendable, sqlite: Bool, to json: inout String) throws {
+        switch value {
+        case let text as String: ImportValue.quote(text, into: &json)
+        case let id as UUID: json += "\""; json += id.uuidString; json += "\""
+        case let number as Int: json += String(number)
+        case let number as Int64: json += String(number)
+        case let flag as Bool: json += sqlite ? (flag ? "1" : "0") : (flag ? "true" : "false")
+        case let date as Date:
+            if sqlite {
+                json += "\(date.timeIntervalSince1970)"
+            } else {
+                json += "\""; json += date.formatted(Self.iso8601); json += "\""
+            }
+        case let optional as any OptionalCell where optional.isNone: json += "null"
+        default: throw UnsupportedValue(description: "A value of type \(type(of: value)) cannot be written by an import.")
         }
     }
 
@@ -631,6 +679,10 @@ struct ImportApplier {
         return outcomes
     }
 }
+
+/// Lets `appendJSON` recognise a nil that arrives as `any Encodable`.
+protocol OptionalCell { var isNone: Bool { get } }
+extension Optional: OptionalCell { var isNone: Bool { self == nil } }
 
 extension Array {
     func chunked(into size: Int) -> [[Element]] {

@@ -114,7 +114,7 @@ struct ImportsController {
             summary: "The error report: every rejected or skipped row with its number, reason and original values (CSV)",
             parameters: [importID],
             responses: [.init(status: 200, description: "CSV (RFC 4180; cells that a spreadsheet would run as formulas are neutralised).",
-                              schema: Schema.string())]
+                              schema: Schema.string(), mediaType: "text/csv")]
         ), in: registry, use: errors)
     }
 
@@ -401,8 +401,8 @@ struct ImportsController {
 
     @Sendable func updateMapping(_ req: Request) async throws -> MappingResponse {
         let (scope, principal) = try req.requireTenant(.onboardingManage)
-        let body = try req.decodeJSON(MappingRequest.self)
         let stored = try await Self.stored(req, in: scope)
+        let body = try req.decodeJSON(MappingRequest.self)
         guard Self.editableStates.contains(stored.response.state) else {
             throw Problem(.conflict, "The import is \(stored.response.state); its mapping can change once it has finished or been cancelled.")
         }

@@ -9,6 +9,7 @@ struct APIOperation: Sendable {
         let description: String
         let schema: JSONValue?
         var headers: [String: JSONValue] = [:]
+        var mediaType = "application/json"
     }
 
     struct Parameter: Sendable {

@@ -66,7 +66,11 @@ enum OpenAPIDocument {
         if !parameters.isEmpty { members["parameters"] = .array(parameters) }
         if !operation.uploadMediaTypes.isEmpty {
             var content: [String: JSONValue] = [:]
-            for type in operation.uploadMediaTypes { content[type] = ["schema": ["type": "string", "format": "binary"]] }
+            for type in operation.uploadMediaTypes {
+                content[type] = type == "multipart/form-data"
+                    ? ["schema": Schema.object(["file": ["type": "string", "format": "binary"]], required: ["file"])]
+                    : ["schema": ["type": "string", "format": "binary"]]
+            }
             members["requestBody"] = ["required": true, "content": .object(content)]
         } else if let body = operation.requestBody {
             members["requestBody"] = ["required": .bool(!operation.requestBodyOptional),
@@ -76,7 +80,7 @@ enum OpenAPIDocument {
         let requestIDHeader: JSONValue = ["description": "The request id, also in the logs.", "schema": ["type": "string"]]
         for response in operation.responses {
             var entry: [String: JSONValue] = ["description": .string(response.description)]
-            if let schema = response.schema { entry["content"] = ["application/json": ["schema": schema]] }
+            if let schema = response.schema { entry["content"] = .object([response.mediaType: ["schema": schema]]) }
             entry["headers"] = .object(response.headers.merging(["X-Request-ID": requestIDHeader]) { mine, _ in mine })
             responses[String(response.status)] = .object(entry)
         }

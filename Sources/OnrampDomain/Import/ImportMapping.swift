@@ -227,6 +227,14 @@ public enum ImportMappingProposer {
     public static func propose(object: ImportObject, source: ImportDetection.Source, paths: [String]) -> ImportMapping {
         var byName: [String: String] = [:] // normalised → the path as written
         for path in paths where byName[normalise(path)] == nil { byName[normalise(path)] = path }
+        // An object is listed by its members' paths (`custom_fields.cf_plan`): its own path is a name too.
+        for path in paths {
+            var prefix = Substring(path)
+            while let dot = prefix.lastIndex(of: ".") {
+                prefix = prefix[..<dot]
+                if byName[normalise(String(prefix))] == nil { byName[normalise(String(prefix))] = String(prefix) }
+            }
+        }
         var used = Set<String>()
         var entries: [ImportMapping.Entry] = []
         for (field, names) in candidates(object, source: source) {
@@ -239,10 +247,14 @@ public enum ImportMappingProposer {
                     break
                 }
             }
-            if found == nil {
-                // A name that merely contains the field's key ("Ticket Subject" for subject).
+            if found == nil, !names.isEmpty {
+                // A name that merely contains the field's key ("Ticket Subject" for subject), but
+                // not an id for a field that is not one (`group_id` is no group name).
                 let key = field.replacingOccurrences(of: "source_id", with: "id")
-                if let path = paths.first(where: { !used.contains($0) && key.count >= 4 && normalise($0).contains(key) }) {
+                if let path = paths.first(where: {
+                    !used.contains($0) && key.count >= 4 && normalise($0).contains(key)
+                        && (field.hasSuffix("id") || !normalise($0).hasSuffix("_id"))
+                }) {
                     found = .init(field: field, source: path, confidence: 0.5)
                 }
             }

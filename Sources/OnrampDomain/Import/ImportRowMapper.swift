@@ -322,14 +322,23 @@ public struct ImportRowMapper: Sendable {
             requester.sourceID = optional("requester_source_id")
             requester.email = email("requester_email")
             requester.name = optional("requester_name")
+            // A requester's phone that cannot be read does not cost the ticket: it is kept as written.
+            let reasonsBefore = reasons.count
             requester.phone = phone("requester_phone", country: nil)
+            var keptAside: [String: String] = [:]
+            if reasons.count > reasonsBefore, let raw = text("requester_phone") {
+                reasons.removeLast(reasons.count - reasonsBefore)
+                keptAside["requester_phone"] = raw
+            }
             let hasRequester = requester.sourceID != nil || requester.email != nil || requester.phone != nil
+            // A requester known only by name cannot be matched to a contact: the name stays on the ticket.
+            if !hasRequester, let name = requester.name { keptAside["requester"] = name }
             let messages = messages()
             let createdAt = date("created_at")
             let updatedAt = date("updated_at")
             // Exports often name the assignee instead of giving an email: that is kept as a custom
             // field ("assignee"), never dropped, and the ticket is not rejected for it.
-            var fields = customFields()
+            var fields = customFields().merging(keptAside) { existing, _ in existing }
             var assignee: String?
             if let text = optional("assignee_email") {
                 if let address = EmailAddress(text) { assignee = address.value } else { fields["assignee"] = text }
@@ -400,7 +409,7 @@ public struct ImportRowMapper: Sendable {
                     .split(separator: "/").first.map(String.init) ?? domain
                 let clean = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
                 if clean.contains("."), clean.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) {
-                    domains.append(clean)
+                    if !domains.contains(clean) { domains.append(clean) }
                 } else {
                     reasons.append("“\(Self.clip(domain))” is not a domain name.")
                 }
@@ -433,7 +442,7 @@ public struct ImportRowMapper: Sendable {
 /// breaks, the common entities decoded. Text that is not HTML comes back unchanged.
 public enum HTMLText {
     public static func plain(_ text: String) -> String {
-        guard text.contains("<") && text.contains(">") else { return text }
+        guard text.range(of: #"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"#, options: .regularExpression) != nil else { return text }
         var out = ""
         var tag = ""
         var inTag = false
@@ -490,7 +499,8 @@ enum Fingerprint {
             add(ticket.customFields)
             add(contact: ticket.requester)
             for message in ticket.messages {
-                add(message.sourceID); add(message.body); add(message.isPublic ? "1" : "0"); add(message.authorSourceID); add(message.createdAt)
+                add(message.sourceID); add(message.body); add(message.isPublic ? "1" : "0"); add(message.fromCustomer ? "1" : "0")
+                add(message.authorSourceID); add(message.authorEmail); add(message.createdAt)
             }
             add(ticket.createdAt)
             add(ticket.updatedAt)
@@ -509,6 +519,7 @@ enum Fingerprint {
             add("m")
             for value in [message.sourceID, message.ticketSourceID, message.body, message.authorSourceID, message.authorEmail] { add(value) }
             add(message.isPublic ? "1" : "0")
+            add(message.fromCustomer ? "1" : "0")
             add(message.createdAt)
         }
         return String(hash, radix: 16)

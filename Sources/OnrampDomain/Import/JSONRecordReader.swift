@@ -7,28 +7,45 @@
 /// - a top-level object that wraps the records (Zendesk incremental exports
 ///   `{"tickets":[…],"next_page":…,"end_of_stream":true}`, Help Scout
 ///   `{"_embedded":{"conversations":[…]},"page":{…}}`, Help Scout report drilldowns
-///   `{"conversations":{"page":1,"results":[…]}}`): the elements of the array member named
+///   `{"conversations":{"page":1,"results":[…]}}`): the elements of the first array member named
 ///   tickets, users, organizations, companies, contacts, customers, conversations, agents,
-///   groups, items, results, data or records (at depth 1, or at depth 2 under `_embedded` or
-///   under one of those names holding an object); failing those, of the first array member whose
-///   first element is an object. The rest of the document is read and ignored;
-/// - Help Scout v1 `{"item":{…}}`: the object in `item`;
-/// - any other top-level object, and any object with a scalar `id` member (a single ticket
-///   with its `conversations`, a customer with its `emails`): the object itself;
-/// - with `Options.lines`, JSON Lines: one object per line, blank lines skipped.
+///   groups, items, results, data or records, at depth 1 or at depth 2 under `_embedded` (or
+///   under one of those names holding an object); it is taken as soon as it is seen. Failing
+///   those, the first such array member (any name) whose first element is an object. The rest
+///   of the document is read and ignored;
+/// - Help Scout v1 `{"item":{…}}` (that single member): the object in `item`;
+/// - any other top-level object, and any top-level object with a scalar `id` member seen
+///   before its records array (a single ticket with its `conversations`, a customer with its
+///   `emails`): the object itself;
+/// - with `Options.lines`, JSON Lines: one value per line, blank lines skipped.
 ///
-/// Numbers are kept as written, strings decoded with every JSON escape, keys in file order.
+/// Until a top-level object is known to be a wrapper, its bytes are held (up to
+/// `maxRecordBytes`) so that it can be read again as one record, or with the records array
+/// found by the fallback rule. When it grows larger than that, what has been seen decides: the
+/// fallback array if one was seen (read again from the held bytes), otherwise the next array of
+/// objects as it comes; with a scalar `id`, it is one record, too large.
+///
+/// Numbers are kept as written, strings decoded with every JSON escape (a lone surrogate
+/// becomes U+FFFD), keys in file order, repeated keys kept. Lenient: a trailing comma before
+/// `]` of the records array, raw control characters inside strings, and a wrapper left
+/// unclosed after its records array has closed.
+///
 /// A record that cannot be used (not an object, larger than `maxRecordBytes`, nested deeper
 /// than `maxDepth`, not valid JSON, not valid UTF-8) comes back with its `problem` and
-/// `value == .object([])`, and reading goes on. A file that is not JSON where no record can be
-/// told apart, or that ends in the middle of the records, is an `ImportReadFailure`; records
-/// completed before the failure are still returned (the failure is thrown by the next call).
+/// `value == .object([])`, and reading goes on: the scanner tracks strings and brackets, so it
+/// finds the record's end even when the record is not valid JSON (a closing bracket that does
+/// not match closes up to the matching opening one). A file that is not JSON where records can
+/// no longer be told apart, or that ends in the middle of the records, is an
+/// `ImportReadFailure` naming the byte offset; records completed before the failure are still
+/// returned (the failure is thrown by the next call).
 ///
-/// `ImportRecord.endOffset` is the absolute offset just past the record; a reader created with
-/// `resumeAt: record.endOffset, recordsBefore: record.number` and fed the file from there
-/// yields exactly the records after it. `ImportRecord.line` is the line the record starts on,
-/// counted from the start of the reading: when resuming, line 1 is the line the resume offset
-/// is on (the reader cannot know how many lines came before).
+/// `ImportRecord.endOffset` is the absolute offset just past the record (for JSON Lines, past
+/// its line end); a reader created with `resumeAt: record.endOffset, recordsBefore:
+/// record.number` and fed the file from there yields exactly the records after it. Resumed,
+/// what follows the records array is not checked, and a file with nothing but white space left
+/// is complete. `ImportRecord.line` is the line the record starts on, counted from the start of
+/// the reading: when resuming, line 1 is the line the resume offset is on (the reader cannot
+/// know how many lines came before), so a resumed reader names only byte offsets in messages.
 public struct JSONRecordReader: Sendable {
     public struct Options: Sendable {
         public var encoding: TextEncoding = .utf8
@@ -84,9 +101,12 @@ public struct JSONRecordReader: Sendable {
     }
     private var mode: Mode
 
+    /// Where a container's walk is: `first` just after `[`/`{`, `beforeItem` after a `,`,
+    /// `afterItem` after an array element; for objects, in / after a member name, before / after
+    /// its value.
     private enum State: UInt8, Sendable {
-        case first, beforeItem, afterItem // arrays (`first` and `beforeKey`-like states shared by objects)
-        case key, afterKey, beforeValue, afterValue // objects
+        case first, beforeItem, afterItem
+        case key, afterKey, beforeValue, afterValue
     }
 
     /// An array or object of the document being walked member by member (the records array,
@@ -218,7 +238,7 @@ public struct JSONRecordReader: Sendable {
                 if resumed && !sawContent { break } // resumed just past the last record of the file
                 if recordsClosed { break }
                 if inValue && isRecord {
-                    throw ImportReadFailure("The file ends in the middle of record \(count + 1) (it starts at byte \(recordStart), line \(recordLine)): it is cut off.")
+                    throw ImportReadFailure("The file ends in the middle of record \(count + 1) (it starts \(position(recordStart, recordLine))): it is cut off.")
                 }
                 if mode == .undecided {
                     throw ImportReadFailure("The file ends before the JSON document that starts at byte \(docStart) is closed: it is cut off.")
@@ -323,7 +343,8 @@ public struct JSONRecordReader: Sendable {
                     i += 1
                     continue
                 }
-                throw ImportReadFailure("There is more data after the end of the JSON document, at byte \(base + Int64(i)) (line \(line)): \(Self.describe(b)). If the file holds one object per line, read it as JSON Lines.")
+                let hint = mode == .array ? "" : " If the file holds one object per line, read it as JSON Lines."
+                throw ImportReadFailure("There is more data after the end of the JSON document, \(position(base + Int64(i), line)): \(Self.describe(b)).\(hint)")
             case .trailer:
                 // Resumed: what follows the records array holds no records.
                 i = n
@@ -357,7 +378,7 @@ public struct JSONRecordReader: Sendable {
                 segment = i
             }
         default:
-            throw ImportReadFailure("The file is not a JSON array or object: it starts with \(Self.describe(b)) at byte \(at) (line \(line)).")
+            throw ImportReadFailure("The file is not a JSON array or object: it starts with \(Self.describe(b)) \(position(at, line)).")
         }
         phase = .document
         i += 1
@@ -530,11 +551,9 @@ public struct JSONRecordReader: Sendable {
         recordStart = base + Int64(i)
         recordLine = line
         oversized = false
-        capturing = b == UInt8(ascii: "{")
-        if capturing {
-            buffer.removeAll(keepingCapacity: true)
-            segment = i
-        }
+        capturing = true
+        buffer.removeAll(keepingCapacity: true)
+        segment = i
     }
 
     /// Scans the value being read; true when it ends (`i` is then just past it).
@@ -730,7 +749,7 @@ public struct JSONRecordReader: Sendable {
         let number = count
         var value = ImportValue.object([])
         var problem: String?
-        if first != UInt8(ascii: "{") {
+        if first != UInt8(ascii: "{") && (tooDeep || oversized) {
             problem = Self.kindProblem(first, number: number, start: recordStart, line: recordLine)
         } else if tooDeep {
             problem = "Record \(number) is nested deeper than \(maxDepth) levels."
@@ -781,16 +800,16 @@ public struct JSONRecordReader: Sendable {
     }
 
     private func message(_ error: JSONValueParser.Failure, number: Int, bytes: UnsafeBufferPointer<UInt8>, start: Int64, line: Int) -> String {
-        func position(_ index: Int) -> String {
+        func at(_ index: Int) -> String {
             let clamped = min(max(index, 0), bytes.count)
             var lines = line
             for byte in UnsafeBufferPointer(rebasing: bytes[0..<clamped]) where byte == 0x0A { lines += 1 }
-            return "at byte \(start + Int64(clamped)) (line \(lines))"
+            return position(start + Int64(clamped), lines)
         }
         switch error {
-        case .syntax(let what, let index): return "Record \(number) is not valid JSON: \(what) \(position(index))."
-        case .truncated(let index): return "Record \(number) is not valid JSON: it ends too early, \(position(index))."
-        case .text(let index): return "Record \(number) is not valid UTF-8 text (a string \(position(index)))."
+        case .syntax(let what, let index): return "Record \(number) is not valid JSON: \(what) \(at(index))."
+        case .truncated(let index): return "Record \(number) is not valid JSON: it ends too early, \(at(index))."
+        case .text(let index): return "Record \(number) is not valid UTF-8 text (a string \(at(index)))."
         case .depth: return "Record \(number) is nested deeper than \(maxDepth) levels."
         }
     }
@@ -802,7 +821,7 @@ public struct JSONRecordReader: Sendable {
         case UInt8(ascii: "t"), UInt8(ascii: "f"): return "Record \(number) is true or false, not an object."
         case UInt8(ascii: "n"): return "Record \(number) is null, not an object."
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return "Record \(number) is a number, not an object."
-        default: return "Record \(number) is not valid JSON: unexpected \(describe(first)) at byte \(start) (line \(line))."
+        default: return "Record \(number) is not valid JSON: unexpected \(describe(first)) at byte \(start)."
         }
     }
 
@@ -848,7 +867,7 @@ public struct JSONRecordReader: Sendable {
             let start = recordStart + Int64(from)
             let (value, problem, truncated) = parseRecord(content, number: count, start: start, line: recordLine)
             if final && truncated {
-                throw ImportReadFailure("The file ends in the middle of record \(count) (line \(recordLine)): it is cut off.")
+                throw ImportReadFailure("The file ends in the middle of record \(count) (\(position(recordStart, recordLine))): it is cut off.")
             }
             out.append(ImportRecord(number: count, line: recordLine, value: value, endOffset: endOffset, problem: problem))
         }
@@ -865,7 +884,12 @@ public struct JSONRecordReader: Sendable {
     // MARK: Helpers
 
     private func failure(_ what: String, at i: Int) -> ImportReadFailure {
-        ImportReadFailure("The file is not valid JSON: \(what) at byte \(base + Int64(i)) (line \(line)).")
+        ImportReadFailure("The file is not valid JSON: \(what) \(position(base + Int64(i), line)).")
+    }
+
+    /// `at byte 1234 (line 5)`; without the line when resumed (lines are counted from the resume point).
+    private func position(_ offset: Int64, _ line: Int) -> String {
+        resumed ? "at byte \(offset)" : "at byte \(offset) (line \(line))"
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool {

@@ -25,10 +25,13 @@
 /// before its root element is closed, is an `ImportReadFailure`; records completed before are
 /// still returned (the failure is thrown by the next call).
 ///
+/// Text, comments and processing instructions between records are ignored.
+///
 /// `ImportRecord.endOffset` is the absolute offset just past the record's closing tag; a reader
 /// created with `resumeAt: record.endOffset, recordsBefore: record.number` starts inside the
-/// root element, between records. `ImportRecord.line` counts from the start of the reading
-/// (line 1 is the line the resume offset is on).
+/// root element, between records (any closing tag there closes the root). `ImportRecord.line`
+/// counts from the start of the reading (line 1 is the line the resume offset is on), so a
+/// resumed reader names only byte offsets in messages.
 public struct XMLRecordReader: Sendable {
     public struct Options: Sendable {
         public var encoding: TextEncoding = .utf8
@@ -54,6 +57,7 @@ public struct XMLRecordReader: Sendable {
     private var line = 1
     private var count: Int
     private var failure: ImportReadFailure?
+    private let resumed: Bool
     private var bomBytes = 0
 
     private enum State: UInt8, Sendable {
@@ -100,6 +104,7 @@ public struct XMLRecordReader: Sendable {
         nameDepth = maxDepth + 2
         base = offset
         count = recordsBefore
+        resumed = offset > 0
         if offset > 0 {
             depth = 1
             rootSeen = true
@@ -134,9 +139,9 @@ public struct XMLRecordReader: Sendable {
     public mutating func finish() throws -> [ImportRecord] {
         if let failure { throw failure }
         if inRecord || (depth == 1 && capturing && state != .content) {
-            failure = ImportReadFailure("The file ends in the middle of record \(count + 1) (it starts at byte \(recordStart), line \(recordLine)): it is cut off.")
+            failure = ImportReadFailure("The file ends in the middle of record \(count + 1) (it starts \(position(recordStart, recordLine))): it is cut off.")
         } else if state != .content {
-            failure = ImportReadFailure("The file ends inside markup (a tag, comment, CDATA section or declaration) that starts at byte \(markupStart) (line \(markupLine)): it is cut off.")
+            failure = ImportReadFailure("The file ends inside markup (a tag, comment, CDATA section or declaration) that starts \(position(markupStart, markupLine)): it is cut off.")
         } else if depth > 0 {
             let root = rootNameUnknown ? "root element" : "root element <\(name(level: 1))>"
             failure = ImportReadFailure("The file ends before the \(root) is closed, after record \(count): it is cut off.")
@@ -219,7 +224,10 @@ public struct XMLRecordReader: Sendable {
                         i += 1
                         continue
                     }
-                    throw failure(rootSeen ? "there is text after the root element" : "the file is not XML: it starts with \(RecordReaderText.describe(c))", at: i)
+                    if !rootSeen {
+                        throw ImportReadFailure("The file is not XML: it starts with \(RecordReaderText.describe(c)) \(position(at, line)).")
+                    }
+                    throw failure("there is text after the root element", at: i)
                 }
             case .open:
                 let c = p[i]
@@ -248,10 +256,10 @@ public struct XMLRecordReader: Sendable {
                         i += 1
                     } else if depth >= 2 {
                         // Left to the record's parser to report; the scanner reads on.
-                        if broken == nil { broken = "a `<` starts no tag at byte \(markupStart) (line \(markupLine))" }
+                        if broken == nil { broken = "a `<` starts no tag \(position(markupStart, markupLine))" }
                         state = .content
                     } else {
-                        throw failure("a `<` starts no tag", at: i - 1)
+                        throw tagFailure("a `<` starts no tag")
                     }
                 }
             case .startName:
@@ -365,7 +373,7 @@ public struct XMLRecordReader: Sendable {
 
     private mutating func malformedEndTag(_ c: UInt8, at i: Int) throws {
         if depth >= 2 {
-            if broken == nil { broken = "unexpected \(RecordReaderText.describe(c)) in a closing tag at byte \(base + Int64(i)) (line \(line))" }
+            if broken == nil { broken = "unexpected \(RecordReaderText.describe(c)) in a closing tag \(position(base + Int64(i), line))" }
             state = .endTail
         } else {
             throw failure("unexpected \(RecordReaderText.describe(c)) in a closing tag", at: i)
@@ -377,7 +385,7 @@ public struct XMLRecordReader: Sendable {
         state = .content
         switch depth {
         case 0:
-            if rootClosed { throw failure("there is a second root element <\(Self.text(tag))>", at: i - 1) }
+            if rootClosed { throw tagFailure("there is a second root element <\(Self.text(tag))>") }
             rootSeen = true
             if selfClosing {
                 rootClosed = true
@@ -408,7 +416,7 @@ public struct XMLRecordReader: Sendable {
     /// A closing tag ends just before `i`.
     private mutating func closeTag(_ p: UnsafeBufferPointer<UInt8>, at i: Int, into out: inout [ImportRecord]) throws {
         state = .content
-        if depth == 0 { throw failure("the closing tag </\(Self.text(tag))> closes no element", at: i - 1) }
+        if depth == 0 { throw tagFailure("the closing tag </\(Self.text(tag))> closes no element") }
         if depth > nameDepth {
             depth -= 1 // deeper than names are kept (the record is too deep anyway)
             return
@@ -417,10 +425,10 @@ public struct XMLRecordReader: Sendable {
             popNames(to: depth - 1)
             depth -= 1
         } else if depth == 1 {
-            throw failure("the closing tag </\(Self.text(tag))> does not match the root element <\(name(level: 1))>", at: i - 1)
+            throw tagFailure("the closing tag </\(Self.text(tag))> does not match the root element <\(name(level: 1))>")
         } else {
             if broken == nil {
-                broken = "the closing tag </\(Self.text(tag))> does not match <\(name(level: depth))> at byte \(markupStart) (line \(markupLine))"
+                broken = "the closing tag </\(Self.text(tag))> does not match <\(name(level: depth))> \(position(markupStart, markupLine))"
             }
             // Close up to the element it names, if it is open; otherwise ignore it.
             var level = depth - 1
@@ -506,19 +514,19 @@ public struct XMLRecordReader: Sendable {
         do {
             return (try parser.record(), nil)
         } catch {
-            func position(_ index: Int) -> String {
+            func at(_ index: Int) -> String {
                 let clamped = min(max(index, 0), bytes.count)
                 var lines = recordLine
                 for byte in UnsafeBufferPointer(rebasing: bytes[0..<clamped]) where byte == 0x0A { lines += 1 }
-                return "at byte \(recordStart + Int64(clamped)) (line \(lines))"
+                return position(recordStart + Int64(clamped), lines)
             }
             switch error {
             case .syntax(let what, let index):
-                return (.object([]), "Record \(number) is not well-formed XML: \(what) \(position(index)).")
+                return (.object([]), "Record \(number) is not well-formed XML: \(what) \(at(index)).")
             case .entity(let entity, let index):
-                return (.object([]), "Record \(number) uses the unknown entity \(entity) \(position(index)): only the five XML entities and character references are read, nothing is expanded.")
+                return (.object([]), "Record \(number) uses the unknown entity \(entity) \(at(index)): only the five XML entities and character references are read, nothing is expanded.")
             case .text(let index):
-                return (.object([]), "Record \(number) is not valid UTF-8 text (\(position(index))).")
+                return (.object([]), "Record \(number) is not valid UTF-8 text (\(at(index))).")
             case .depth:
                 return (.object([]), "Record \(number) is nested deeper than \(maxDepth) levels.")
             case .textOnly(let name):
@@ -528,7 +536,17 @@ public struct XMLRecordReader: Sendable {
     }
 
     private func failure(_ what: String, at i: Int) -> ImportReadFailure {
-        ImportReadFailure("The file is not well-formed XML: \(what) at byte \(base + Int64(i)) (line \(line)).")
+        ImportReadFailure("The file is not well-formed XML: \(what) \(position(base + Int64(i), line)).")
+    }
+
+    /// A failure in the tag that starts at `markupStart`.
+    private func tagFailure(_ what: String) -> ImportReadFailure {
+        ImportReadFailure("The file is not well-formed XML: \(what) \(position(markupStart, markupLine)).")
+    }
+
+    /// `at byte 1234 (line 5)`; without the line when resumed (lines are counted from the resume point).
+    private func position(_ offset: Int64, _ line: Int) -> String {
+        resumed ? "at byte \(offset)" : "at byte \(offset) (line \(line))"
     }
 
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
