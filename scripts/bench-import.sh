@@ -158,6 +158,17 @@ else
     c_secs=$SECS c_rss=$RSS_MIB
     c_summary=$(grep -h 'records read' "$WORK/onramp.out" "$WORK/onramp.err" | tail -n 1 || true)
     echo "    ${c_summary:-(no summary line printed)}"
+    # Same validation, same outcome? Onramp prints "  tickets: N created, M rejected".
+    c_tickets=$(grep -h '^ *tickets:' "$WORK/onramp.out" "$WORK/onramp.err" | tail -n 1 || true)
+    [[ -n $c_tickets ]] && echo "    onramp ${c_tickets#"${c_tickets%%[! ]*}"}"
+    b_created=$(sed -n 's/.*created=\([0-9]*\).*/\1/p' <<<"$b_summary")
+    b_rejected=$(sed -n 's/.*rejected=\([0-9]*\).*/\1/p' <<<"$b_summary")
+    if [[ $c_tickets =~ ([0-9]+)\ created.*\ ([0-9]+)\ rejected ]] &&
+        [[ ${BASH_REMATCH[1]} == "$b_created" && ${BASH_REMATCH[2]} == "$b_rejected" ]]; then
+        echo "    tickets created/rejected agree with python_import.py ($b_created / $b_rejected)"
+    else
+        echo "    note: python_import.py created $b_created and rejected $b_rejected tickets; onramp's counts differ or were not printed" >&2
+    fi
 fi
 
 a_rate=$(rate "$a_secs") b_rate=$(rate "$b_secs")

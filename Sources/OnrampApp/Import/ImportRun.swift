@@ -34,7 +34,7 @@ struct ImportCheckpointMoved: Error {}
 /// Streams an import's file from its checkpoint to the end in batches; each batch is mapped,
 /// validated and written in one transaction together with the new checkpoint and the error
 /// rows. A dry run does the same work and rolls each batch back.
-struct ImportRun {
+struct ImportRun: Sendable {
     let plan: ImportPlan
     let writer: DatabaseWriter
     let fileIO: NonBlockingFileIO
@@ -94,62 +94,68 @@ struct ImportRun {
                                       header: plan.detection.format == .csv ? plan.detection.fields : nil,
                                       resumeAt: current.offset, recordsBefore: current.rows, line: current.line)
         let mapper = ImportRowMapper(mapping: plan.mapping, source: plan.detection.source, options: plan.options)
+        let batchRows = max(1, self.batchRows)
         return try await fileIO.withFileHandle(_deprecatedPath: plan.path, mode: .read) { handle in
-        var offset = current.offset
-        var pending: [ImportRecord] = []
-        var ended = false
-        var seen = 0
-        while !ended {
-            try checkCancellation()
-            // Fill a batch.
-            while pending.count < batchRows && !ended {
-                let buffer = try await fileIO.read(fileHandle: handle, fromOffset: offset, byteCount: chunkBytes, allocator: ByteBufferAllocator())
-                if buffer.readableBytes == 0 {
-                    pending += try reader.finish()
+            var offset = current.offset
+            var buffered: [ImportRecord] = []
+            var ended = false
+            var seen = 0
+            /// The next batch of records, or nil at the end (of the file, or of `limit`).
+            func nextBatch() async throws -> [ImportRecord]? {
+                while buffered.count < batchRows && !ended {
+                    let buffer = try await fileIO.read(fileHandle: handle, fromOffset: offset, byteCount: chunkBytes, allocator: ByteBufferAllocator())
+                    if buffer.readableBytes == 0 {
+                        buffered += try reader.finish()
+                        ended = true
+                    } else {
+                        offset += Int64(buffer.readableBytes)
+                        buffered += try buffer.withUnsafeReadableBytes { try reader.feed($0) }
+                    }
+                }
+                guard !buffered.isEmpty else { return nil }
+                var batch = Array(buffered.prefix(batchRows))
+                buffered.removeFirst(batch.count)
+                if let limit, seen + batch.count >= limit {
+                    batch = Array(batch.prefix(max(0, limit - seen)))
+                    buffered = []
                     ended = true
-                } else {
-                    offset += Int64(buffer.readableBytes)
-                    pending += try buffer.withUnsafeReadableBytes { try reader.feed($0) }
                 }
+                seen += batch.count
+                return batch.isEmpty ? nil : batch
             }
-            var batch = pending
-            pending = []
-            if let limit, seen + batch.count >= limit {
-                batch = Array(batch.prefix(limit - seen))
-                ended = true
-            }
-            seen += batch.count
-            if batch.count > batchRows {
-                // A chunk brought more records than a batch holds: write them in several batches.
-                pending = Array(batch[batchRows...])
-                batch = Array(batch[..<batchRows])
-                ended = false
-                current = try await write(batch, mapper: mapper, after: current, outcomes: outcomes)
-                try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: false))
-                while pending.count > batchRows {
+            // Reading and mapping the next batch overlaps with writing the one before; the
+            // writes themselves stay one after the other, each from the checkpoint the
+            // previous one left.
+            var inFlight: Task<ImportCheckpoint, any Error>?
+            do {
+                while true {
                     try checkCancellation()
-                    let next = Array(pending[..<batchRows])
-                    pending.removeFirst(batchRows)
-                    current = try await write(next, mapper: mapper, after: current, outcomes: outcomes)
-                    try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: false))
+                    let batch = try await nextBatch()
+                    let mapped = batch?.map(mapper.map)
+                    if let task = inFlight {
+                        inFlight = nil
+                        current = try await task.value
+                        try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: false))
+                    }
+                    guard let batch, let mapped else { break }
+                    let after = current
+                    inFlight = Task { try await self.write(batch, mapped: mapped, after: after, outcomes: outcomes) }
                 }
-                continue
+            } catch {
+                // Nothing of this run goes on after it returns.
+                if let task = inFlight { _ = try? await task.value }
+                throw error
             }
-            if !batch.isEmpty {
-                current = try await write(batch, mapper: mapper, after: current, outcomes: outcomes)
-            }
-            try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: ended))
-        }
-        return current
+            try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: true))
+            return current
         }
     }
 
     private struct DryRunRollback: Error { let checkpoint: ImportCheckpoint }
 
     /// Writes one batch with its checkpoint, in one transaction.
-    private func write(_ records: [ImportRecord], mapper: ImportRowMapper, after previous: ImportCheckpoint,
+    private func write(_ records: [ImportRecord], mapped: [MappedRecord], after previous: ImportCheckpoint,
                        outcomes: (@Sendable ([RowOutcome], [ImportRecord], [MappedRecord]) async throws -> Void)?) async throws -> ImportCheckpoint {
-        let mapped = records.map(mapper.map)
         let plan = self.plan
         let dryRun = self.dryRun
         let inTransaction = self.inTransaction

@@ -26,6 +26,7 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     /// dot-separated labels made of letters, digits and hyphens with a top-level label of 2+
     /// characters that is not all digits.
     static func isPlausible(_ text: String) -> Bool {
+        if let ascii = isPlausibleASCII(text) { return ascii }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         let local = parts[0], domain = parts[1]
@@ -47,5 +48,36 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         // punycode (`xn--p1ai`), so digits and hyphens may appear.
         guard let top = labels.last, top.count >= 2, top.contains(where: \.isLetter) else { return false }
         return true
+    }
+
+    /// The same rules over bytes, for the usual all-ASCII address (imports check millions);
+    /// nil when the text is not ASCII.
+    static func isPlausibleASCII(_ text: String) -> Bool? {
+        var result: Bool?
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return }
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), bytes[(at + 1)...].firstIndex(of: UInt8(ascii: "@")) == nil else {
+                result = false
+                return
+            }
+            let local = bytes[..<at], domain = bytes[(at + 1)...]
+            func isLetter(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) }
+            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+            let specials = Array("!#$%&'*+/=?^_`{|}~-.".utf8)
+            guard !local.isEmpty, local.count <= 64, local.first != UInt8(ascii: "."), local.last != UInt8(ascii: "."),
+                  !zip(local, local.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }),
+                  local.allSatisfy({ (b: UInt8) in (b >= 0x61 && b <= 0x7A) || isDigit(b) || specials.contains(b) })
+            else { result = false; return }
+            let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            guard labels.count >= 2 else { result = false; return }
+            for label in labels {
+                guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
+                      label.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") })
+                else { result = false; return }
+            }
+            guard let top = labels.last, top.count >= 2, top.contains(where: isLetter) else { result = false; return }
+            result = true
+        }
+        return result
     }
 }

@@ -28,7 +28,9 @@ public indirect enum ImportValue: Sendable, Equatable {
     public subscript(key: String) -> ImportValue? {
         guard case .object(let members) = self else { return nil }
         if let exact = members.first(where: { $0.0 == key }) { return exact.1 }
-        return members.first { $0.0.caseInsensitiveCompare(key) == .orderedSame }?.1
+        let count = key.utf8.count
+        let lowered = key.lowercased()
+        return members.first { $0.0.utf8.count == count && $0.0.lowercased() == lowered }?.1
     }
 
     /// Follows a dotted path (`via.channel`, `_embedded.threads`).

@@ -123,6 +123,8 @@ public struct ImportRowMapper: Sendable {
     public let options: ImportOptions
     private let zone: TimeZone?
     private let fields: [String: ImportField]
+    /// Each mapped field's source paths (parsed once, not per record).
+    private let sources: [String: [String]]
 
     public init(mapping: ImportMapping, source: ImportDetection.Source, options: ImportOptions) {
         self.mapping = mapping
@@ -130,6 +132,7 @@ public struct ImportRowMapper: Sendable {
         self.options = options
         zone = options.timeZone.flatMap(TimeZone.init(identifier:))
         fields = Dictionary(uniqueKeysWithValues: ImportField.fields(of: mapping.object).map { ($0.key, $0) })
+        sources = Dictionary(mapping.entries.map { ($0.field, ImportMapping.parts($0.source)) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func map(_ record: ImportRecord) -> MappedRecord {
@@ -163,8 +166,7 @@ public struct ImportRowMapper: Sendable {
         }
 
         func raw(_ key: String) -> ImportValue? {
-            guard let source = mapper.mapping.source(of: key) else { return nil }
-            let parts = ImportMapping.parts(source)
+            guard let parts = mapper.sources[key], !parts.isEmpty else { return nil }
             if parts.count == 1 { return value.value(at: parts[0]) }
             let joined = parts.compactMap { value.value(at: $0)?.scalarText?.trimmingWhitespace() }.filter { !$0.isEmpty }
             return joined.isEmpty ? nil : .text(joined.joined(separator: " "))

@@ -7,13 +7,15 @@ public enum TimeOrderedID {
     /// A version 7 UUID for `date`; within one millisecond the order is random.
     public static func make(at date: Date = Date(), using generator: inout some RandomNumberGenerator) -> UUID {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
-        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F) // version 7
-        bytes[8] = 0x80 | (bytes[8] & 0x3F) // RFC 9562 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        // Two draws give the 74 random bits (one system call each with the system generator).
+        let high = generator.next()
+        let low = generator.next()
+        func byte(_ value: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: value >> (8 * index)) }
+        func time(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+        return UUID(uuid: (time(0), time(1), time(2), time(3), time(4), time(5),
+                           0x70 | (byte(high, 0) & 0x0F), byte(high, 1), // version 7
+                           0x80 | (byte(high, 2) & 0x3F), byte(high, 3), // RFC 9562 variant
+                           byte(high, 4), byte(high, 5), byte(high, 6), byte(high, 7), byte(low, 0), byte(low, 1)))
     }
 
     public static func make(at date: Date = Date()) -> UUID {

@@ -83,6 +83,8 @@ public struct FieldErrors: Sendable {
 extension String {
     /// The string without leading and trailing white space and newlines.
     public func trimmingWhitespace() -> String {
+        // Most text has nothing to trim: printable ASCII at both ends.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
