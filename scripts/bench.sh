@@ -119,3 +119,8 @@ cat <<REPORT
   ratio updateOnboardingStep / healthz: ${ratio} (goal ≥ 0.3, p99 ≤ 25 ms)
   RSS after the load runs:              ${after_rss}
 REPORT
+
+# Issue 5's figure: importing 1,000,000 Zendesk-like ticket rows (BENCH_IMPORT_ROWS to change),
+# side by side with sqlite3 .import and a Python csv + sqlite3 script.
+echo
+bash scripts/bench-import.sh "${BENCH_IMPORT_ROWS:-1000000}"

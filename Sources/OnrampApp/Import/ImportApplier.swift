@@ -138,7 +138,7 @@ struct ImportApplier {
     /// array that the database unpacks itself (`json_each` on SQLite, `json_populate_recordset`
     /// on PostgreSQL, which also casts each value to its column's type). Binding every value
     /// separately costs more than the insert itself on large imports.
-    func insert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String = "") async throws {
+    func insert(into table: String, columns: [String], rows: [[any ImportCell]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
         let sqlite = db.isSQLite
         for chunk in rows.chunked(into: 5_000) {
@@ -150,16 +150,18 @@ struct ImportApplier {
                 for (position, (column, value)) in zip(columns, values).enumerated() {
                     if position > 0 { json += "," }
                     if !sqlite { ImportValue.quote(column, into: &json); json += ":" }
-                    try Self.appendJSON(value, sqlite: sqlite, to: &json)
+                    value.appendJSON(to: &json, sqlite: sqlite)
                 }
                 json += sqlite ? "]" : "}"
             }
             json += "]"
             let list = columns.joined(separator: ", ")
             if sqlite {
-                let extracts = columns.indices.map { "json_extract(value, '$[\($0)]')" }.joined(separator: ", ")
+                // jsonb_each hands each row over as binary JSON, so `->>` reads a column without
+                // parsing the row's text again.
+                let extracts = columns.indices.map { "value ->> \($0)" }.joined(separator: ", ")
                 try await sql.raw("""
-                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list)) SELECT \(unsafeRaw: extracts) FROM json_each(\(bind: json)) WHERE true\(unsafeRaw: suffix)
+                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list)) SELECT \(unsafeRaw: extracts) FROM jsonb_each(\(bind: json)) WHERE true\(unsafeRaw: suffix)
                     """).run()
             } else {
                 try await sql.raw("""
@@ -172,29 +174,20 @@ struct ImportApplier {
 
     static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    struct UnsupportedValue: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// A value as the JSON the database reads back into the column: UUIDs as Fluent stores
-    /// them (upper-case text), dates as seconds since 1970 on SQLite and ISO 8601 on
-    /// PostgreSQL, booleans as 1/0 on SQLite.
-    static func appendJSON(_ value: any Encodable & Sendable, sqlite: Bool, to json: inout String) throws {
-        switch value {
-        case let text as String: ImportValue.quote(text, into: &json)
-        case let id as UUID: json += "\""; json += id.uuidString; json += "\""
-        case let number as Int: json += String(number)
-        case let number as Int64: json += String(number)
-        case let flag as Bool: json += sqlite ? (flag ? "1" : "0") : (flag ? "true" : "false")
-        case let date as Date:
-            if sqlite {
-                json += "\(date.timeIntervalSince1970)"
-            } else {
-                json += "\""; json += date.formatted(Self.iso8601); json += "\""
+    /// `uuidString` (upper-case, as Fluent stores it on SQLite) without its formatting overhead.
+    static func appendUUID(_ id: UUID, to json: inout String) {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var text = [UInt8](repeating: 0, count: 36)
+        var position = 0
+        withUnsafeBytes(of: id.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { text[position] = UInt8(ascii: "-"); position += 1 }
+                text[position] = digits[Int(byte >> 4)]
+                text[position + 1] = digits[Int(byte & 0x0F)]
+                position += 2
             }
-        case let optional as any OptionalCell where optional.isNone: json += "null"
-        default: throw UnsupportedValue(description: "A value of type \(type(of: value)) cannot be written by an import.")
         }
+        json += String(decoding: text, as: UTF8.self)
     }
 
     // MARK: Organisations
@@ -233,8 +226,8 @@ struct ImportApplier {
                                                     names: rows.map { Self.nameKey($0.1.name) })
         // A match by domain knows only the id: load the rest.
         var outcomes: [RowOutcome] = []
-        var inserts: [[any Encodable & Sendable]] = []
-        var domainInserts: [[any Encodable & Sendable]] = []
+        var inserts: [[any ImportCell]] = []
+        var domainInserts: [[any ImportCell]] = []
         for (row, organization) in rows {
             let keys = (organization.sourceID.map { [("source", $0, "organisation id")] } ?? [])
                 + organization.domains.map { ("domain", $0, "domain \($0)") } + [("name", Self.nameKey(organization.name), "name")]
@@ -356,7 +349,7 @@ struct ImportApplier {
         guard !people.isEmpty else { return outcomes }
         let organizationIDs = try await resolveOrganizations(people.map(\.1))
         var found = try await existingContacts(people.map(\.1))
-        var inserts: [[any Encodable & Sendable]] = []
+        var inserts: [[any ImportCell]] = []
         for (row, contact) in people {
             let keys = Self.contactKeys(contact)
             let organizationID = organizationIDs[contact.organizationSourceID.map { "source:\($0)" } ?? contact.organizationName.map { "name:\(Self.nameKey($0))" } ?? ""]
@@ -387,7 +380,7 @@ struct ImportApplier {
         return outcomes
     }
 
-    func contactValues(id: UUID, _ contact: ImportedContact, organizationID: UUID?, row: MappedRecord?) -> [any Encodable & Sendable] {
+    func contactValues(id: UUID, _ contact: ImportedContact, organizationID: UUID?, row: MappedRecord?) -> [any ImportCell] {
         [id, tenantID, contact.name, contact.email, contact.phone, organizationID, tagsJSON(contact.tags), fieldsJSON(contact.customFields),
          system, contact.sourceID, row?.fingerprint, importID, row?.number, contact.createdAt ?? now, contact.updatedAt ?? contact.createdAt ?? now]
     }
@@ -431,7 +424,7 @@ struct ImportApplier {
         for row in try await selectIn("id, name_key", from: "organizations", where: "name_key", in: names.map(Self.nameKey)) {
             result["name:\(try row.decode(column: "name_key", as: String.self))"] = try row.decode(column: "id", as: UUID.self)
         }
-        var inserts: [[any Encodable & Sendable]] = []
+        var inserts: [[any ImportCell]] = []
         for name in names where result["name:\(Self.nameKey(name))"] == nil {
             let id = TimeOrderedID.make()
             result["name:\(Self.nameKey(name))"] = id
@@ -459,7 +452,7 @@ struct ImportApplier {
             }
         }
         var outcomes: [RowOutcome] = []
-        var inserts: [[any Encodable & Sendable]] = []
+        var inserts: [[any ImportCell]] = []
         for (row, contact) in rows {
             guard let email = contact.email else { continue }
             if members.contains(email) {
@@ -538,8 +531,8 @@ struct ImportApplier {
             }
         }
         var number = try await reserveNumbers(writing.filter { $0.3 == .created }.count)
-        var ticketInserts: [[any Encodable & Sendable]] = []
-        var messageInserts: [[any Encodable & Sendable]] = []
+        var ticketInserts: [[any ImportCell]] = []
+        var messageInserts: [[any ImportCell]] = []
         var rewritten: [UUID] = []
         for (row, ticket, existing, verdict, reason) in decisions {
             outcomes.append(RowOutcome(number: row.number, object: "tickets", verdict: verdict, reason: reason))
@@ -606,8 +599,17 @@ struct ImportApplier {
     /// that do not exist yet.
     func resolveRequesters(_ requesters: [ImportedContact], extra: inout ImportCounts) async throws -> [String: UUID] {
         guard !requesters.isEmpty else { return [:] }
-        var ids = try await existingContacts(requesters).mapValues(\.id)
-        var inserts: [[any Encodable & Sendable]] = []
+        // Only ids are needed here: a lighter query than `existingContacts`.
+        var ids: [String: UUID] = [:]
+        for (column, kind, values) in [("source_id", "source", requesters.compactMap(\.sourceID)), ("email", "email", requesters.compactMap(\.email)),
+                                       ("phone", "phone", requesters.compactMap(\.phone))] {
+            let extra: SQLQueryString = column == "source_id" ? " AND source_system = \(bind: system)" : ""
+            for row in try await selectIn("id, \(column) AS k", from: "contacts", where: column, in: values, extra: extra) {
+                let key = Self.key(kind, try row.decode(column: "k", as: String.self))
+                if ids[key] == nil { ids[key] = try row.decode(column: "id", as: UUID.self) }
+            }
+        }
+        var inserts: [[any ImportCell]] = []
         for requester in requesters {
             let keys = Self.contactKeys(requester)
             if keys.contains(where: { ids[Self.key($0.0, $0.1)] != nil }) {
@@ -641,7 +643,7 @@ struct ImportApplier {
                                                                              try row.decode(column: "visibility", as: String.self))
         }
         var outcomes: [RowOutcome] = []
-        var inserts: [[any Encodable & Sendable]] = []
+        var inserts: [[any ImportCell]] = []
         var seen: [String: Int] = [:]
         for (row, message) in rows {
             let sourceID = message.sourceID ?? ""
@@ -680,9 +682,54 @@ struct ImportApplier {
     }
 }
 
-/// Lets `appendJSON` recognise a nil that arrives as `any Encodable`.
-protocol OptionalCell { var isNone: Bool { get } }
-extension Optional: OptionalCell { var isNone: Bool { self == nil } }
+/// A value an import writes, as the JSON the database reads back into its column: UUIDs as
+/// Fluent stores them (upper-case text), dates as seconds since 1970 on SQLite and ISO 8601 on
+/// PostgreSQL, booleans as 1/0 on SQLite, nil as null.
+protocol ImportCell: Sendable {
+    func appendJSON(to json: inout String, sqlite: Bool)
+}
+
+extension String: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) { ImportValue.quote(self, into: &json) }
+}
+
+extension UUID: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) {
+        json += "\""
+        ImportApplier.appendUUID(self, to: &json)
+        json += "\""
+    }
+}
+
+extension Int: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+}
+
+extension Int64: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+}
+
+extension Bool: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) { json += sqlite ? (self ? "1" : "0") : (self ? "true" : "false") }
+}
+
+extension Date: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) {
+        if sqlite {
+            json += "\(timeIntervalSince1970)"
+        } else {
+            json += "\""
+            json += formatted(ImportApplier.iso8601)
+            json += "\""
+        }
+    }
+}
+
+extension Optional: ImportCell where Wrapped: ImportCell {
+    func appendJSON(to json: inout String, sqlite: Bool) {
+        if let self { self.appendJSON(to: &json, sqlite: sqlite) } else { json += "null" }
+    }
+}
 
 extension Array {
     func chunked(into size: Int) -> [[Element]] {

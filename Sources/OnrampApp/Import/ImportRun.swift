@@ -131,7 +131,8 @@ struct ImportRun: Sendable {
                 while true {
                     try checkCancellation()
                     let batch = try await nextBatch()
-                    let mapped = batch?.map(mapper.map)
+                    var mapped: [MappedRecord]?
+                    if let batch { mapped = await Self.map(batch, with: mapper) }
                     if let task = inFlight {
                         inFlight = nil
                         current = try await task.value
@@ -148,6 +149,16 @@ struct ImportRun: Sendable {
             }
             try await progress(Report(checkpoint: current, bytesTotal: plan.byteSize, finished: true))
             return current
+        }
+    }
+
+    /// Maps a batch on a thread of its own, so that it runs beside the previous batch's write
+    /// (whose statements run on the database thread and whose JSON is built on the event loop).
+    static func map(_ records: [ImportRecord], with mapper: ImportRowMapper) async -> [MappedRecord] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: records.map(mapper.map))
+            }
         }
     }
 
@@ -182,7 +193,7 @@ struct ImportRun: Sendable {
                 }
                 if !reported.isEmpty && !dryRun {
                     let byNumber = Dictionary(records.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
-                    let rows: [[any Encodable & Sendable]] = reported.map { outcome in
+                    let rows: [[any ImportCell]] = reported.map { outcome in
                         let record = byNumber[outcome.number]
                         return [plan.importID, plan.tenantID, outcome.number, record?.line, outcome.verdict.rawValue,
                                 String((outcome.reason ?? "").prefix(2_000)), String((record?.value.json ?? "{}").prefix(65_536))]

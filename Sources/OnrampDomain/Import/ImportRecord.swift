@@ -103,6 +103,13 @@ public indirect enum ImportValue: Sendable, Equatable {
 
     /// Appends `text` as a JSON string literal.
     public static func quote(_ text: String, into out: inout String) {
+        // Most text needs no escape: append it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -444,7 +444,7 @@ public struct ImportRowMapper: Sendable {
 /// breaks, the common entities decoded. Text that is not HTML comes back unchanged.
 public enum HTMLText {
     public static func plain(_ text: String) -> String {
-        guard text.range(of: #"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"#, options: .regularExpression) != nil else { return text }
+        guard text.utf8.contains(UInt8(ascii: "<")), text.range(of: #"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"#, options: .regularExpression) != nil else { return text }
         var out = ""
         var tag = ""
         var inTag = false
