@@ -376,4 +376,36 @@ struct ImportRunTests {
             #expect(try invitation?.decode(column: "state", as: String.self) == "imported", "recorded, never sent by the import")
         }
     }
+
+    @Test func importProgressIsPushedLiveBatchByBatch() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            var body = "Id,Subject,Status\n"
+            for number in 1...4_500 { body += "\(number),Ticket \(number),open\n" }
+            let id = try await upload(app, account, body)
+            let (subscription, events) = try await app.onramp.live.subscribe(tenantID: account.tenantID, kind: "import")
+            defer { Task { await app.onramp.live.unsubscribe(subscription) } }
+            let done = try await start(app, account, id)
+            #expect(done["state"] as? String == "completed")
+            // Collect what was pushed (with a deadline, so a missing event fails instead of hanging).
+            let collected = Task { () -> [ImportLiveEvent] in
+                var seen: [ImportLiveEvent] = []
+                for await message in events {
+                    guard let event = try? OnboardingLiveEvent.decoder.decode(ImportLiveEvent.self, from: Data(message.json.utf8)) else { continue }
+                    seen.append(event)
+                    if event.state == "completed" { break }
+                }
+                return seen
+            }
+            let timeout = Task { try await Task.sleep(for: .seconds(20)); collected.cancel() }
+            let seen = await collected.value
+            timeout.cancel()
+            #expect(seen.allSatisfy { $0.type == "import" && $0.importId.uuidString.lowercased() == id.lowercased() })
+            #expect(seen.first?.state == "running")
+            #expect(seen.last?.state == "completed")
+            #expect(seen.last?.rowsDone == 4_500)
+            #expect(seen.last?.percent == 100)
+            #expect(seen.count >= 4, "the start, each of the three batches, the end: \(seen.count)")
+        }
+    }
 }

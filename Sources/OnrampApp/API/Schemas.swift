@@ -141,6 +141,12 @@ enum Schemas {
             "message": Schema.string(nullable: true), "started_at": nullableDateTime, "finished_at": nullableDateTime,
         ], required: ["id", "file_name", "byte_size", "sha256", "format", "source", "object", "encoding", "fields", "state", "created_at",
                       "mapped", "options", "progress", "counts", "summary", "error_count"]),
+        "ImportLiveEvent": Schema.object([
+            "type": Schema.string(enumeration: ["import"]), "tenant_id": uuid, "import_id": uuid,
+            "state": Schema.string(enumeration: ["running", "completed", "failed", "cancelled"]),
+            "rows_done": Schema.integer(minimum: 0), "bytes_done": Schema.integer(minimum: 0), "bytes_total": Schema.integer(minimum: 0),
+            "percent": Schema.integer(minimum: 0, maximum: 100), "summary": Schema.string(), "error_count": Schema.integer(minimum: 0),
+        ], required: ["type", "tenant_id", "import_id", "state", "rows_done", "bytes_done", "bytes_total", "percent", "summary", "error_count"]),
         "ImportOptions": Schema.object([
             "policy": Schema.string(enumeration: DuplicatePolicy.allCases.map(\.rawValue)),
             "default_country": Schema.string("ISO 3166 country of phone numbers without an international prefix.", nullable: true),

@@ -45,16 +45,28 @@ enum ImportJob {
                 """).first()
             if held == nil { throw ImportCheckpointMoved() }
         }
+        let announce: @Sendable (ImportCheckpoint, String) async -> Void = { checkpoint, state in
+            let event = ImportLiveEvent(
+                tenantId: tenantID, importId: plan.importID, state: state, rowsDone: checkpoint.rows, bytesDone: checkpoint.offset,
+                bytesTotal: plan.byteSize, percent: state == "completed" ? 100 : plan.byteSize > 0 ? Int(min(99, checkpoint.offset * 100 / plan.byteSize)) : 0,
+                summary: checkpoint.counts.summary, errorCount: checkpoint.errors)
+            try? await app.onramp.live.send([event.message], on: app.db)
+        }
+        await announce(checkpoint, "running")
         do {
-            let final = try await run.run(from: checkpoint, checkCancellation: { try context.checkCancellation() })
+            let final = try await run.run(from: checkpoint, progress: { report in await announce(report.checkpoint, "running") },
+                                          checkCancellation: { try context.checkCancellation() })
             try await finish(plan.importID, state: "completed", message: "Imported \(final.rows) records: \(final.counts.summary).", on: app)
+            await announce(final, "completed")
             app.logger.info("import finished", metadata: ["import": "\(plan.importID)", "rows": "\(final.rows)"])
         } catch is CancellationError {
             try await finish(plan.importID, state: "cancelled", message: "Cancelled; the batches written before stay.", on: app)
+            await announce(checkpoint, "cancelled")
             throw CancellationError()
         } catch let failure as ImportReadFailure {
             // The file itself is bad: trying again cannot help.
             try await finish(plan.importID, state: "failed", message: failure.description, on: app)
+            await announce(checkpoint, "failed")
         } catch is ImportCheckpointMoved {
             app.logger.warning("import: another worker took over", metadata: ["import": "\(plan.importID)"])
         }

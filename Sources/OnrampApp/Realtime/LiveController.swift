@@ -26,6 +26,19 @@ struct LiveController {
             summary: "Live onboarding progress of every tenant over a WebSocket (platform operators only)",
             responses: [upgraded], problems: [426]
         ), in: registry, use: operatorStream)
+        routes.register(.init(
+            id: "streamImportProgress", method: .GET, path: "/api/v1/imports/live", tag: "Imports",
+            summary: "Live progress of the tenant's imports over a WebSocket",
+            responses: [.init(status: 101, description: "Switched to WebSocket; then one JSON `ImportLiveEvent` per committed batch "
+                                + "and when an import ends.", schema: Schemas.ref("ImportLiveEvent"))],
+            problems: [426]
+        ), in: registry, use: importStream)
+    }
+
+    @Sendable func importStream(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.onboardingRead)
+        try Self.checkUpgrade(req, principal)
+        return Self.upgrade(req, tenantID: scope.tenantID, kind: "import") { _ in nil }
     }
 
     @Sendable func tenantStream(_ req: Request) async throws -> Response {
@@ -75,7 +88,7 @@ struct LiveController {
     }
 
     /// Upgrades, subscribes, sends the current state, then every change until either side closes.
-    static func upgrade(_ req: Request, tenantID: UUID?,
+    static func upgrade(_ req: Request, tenantID: UUID?, kind: String = "onboarding",
                         snapshot: @escaping @Sendable (any Database) async throws -> OnboardingLiveEvent?) -> Response {
         let live = req.onramp.live
         let db = req.db
@@ -95,7 +108,7 @@ struct LiveController {
             Task {
                 do {
                     // Subscribe before reading the snapshot, so no change falls in between.
-                    let (id, events) = try await live.subscribe(tenantID: tenantID)
+                    let (id, events) = try await live.subscribe(tenantID: tenantID, kind: kind)
                     ws.onClose.whenComplete { _ in Task { await live.unsubscribe(id) } }
                     if let first = try await snapshot(db) { try await ws.send(first.json) }
                     for await event in events {

@@ -52,19 +52,62 @@ struct OnboardingLiveEvent: Codable, Sendable, Equatable {
     var json: String { String(decoding: (try? Self.encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
 }
 
+/// Any live event as it travels: its kind (`onboarding`, `import`), its tenant and its JSON.
+struct LiveMessage: Sendable, Equatable {
+    let kind: String
+    let tenantID: UUID
+    let json: String
+
+    init(kind: String, tenantID: UUID, json: String) {
+        self.kind = kind
+        self.tenantID = tenantID
+        self.json = json
+    }
+
+    init(_ event: OnboardingLiveEvent) {
+        self.init(kind: "onboarding", tenantID: event.tenantId, json: event.json)
+    }
+
+    /// Reads a notification's payload: any JSON object with `type` and `tenant_id`.
+    init?(payload: String) {
+        struct Head: Decodable { let type: String; let tenant_id: UUID }
+        guard let head = try? JSONDecoder().decode(Head.self, from: Data(payload.utf8)) else { return nil }
+        self.init(kind: head.type, tenantID: head.tenant_id, json: payload)
+    }
+}
+
+/// An import's progress, as pushed to open import pages.
+struct ImportLiveEvent: Codable, Sendable {
+    var type = "import"
+    var tenantId: UUID
+    var importId: UUID
+    var state: String
+    var rowsDone: Int
+    var bytesDone: Int64
+    var bytesTotal: Int64
+    var percent: Int
+    var summary: String
+    var errorCount: Int
+
+    var message: LiveMessage {
+        LiveMessage(kind: "import", tenantID: tenantId,
+                    json: String(decoding: (try? OnboardingLiveEvent.encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self))
+    }
+}
+
 /// Fans changes out to the WebSocket connections of this process. Subscribers see the events
 /// of one tenant, or (operators) of every tenant.
 actor LiveHub {
-    private var subscribers: [UUID: (tenantID: UUID?, continuation: AsyncStream<OnboardingLiveEvent>.Continuation)] = [:]
+    private var subscribers: [UUID: (tenantID: UUID?, kind: String, continuation: AsyncStream<LiveMessage>.Continuation)] = [:]
 
     var count: Int { subscribers.count }
 
-    /// Events for `tenantID`, or for all tenants when nil, until the stream is dropped.
-    func subscribe(tenantID: UUID?) -> (id: UUID, events: AsyncStream<OnboardingLiveEvent>) {
+    /// Events of `kind` for `tenantID`, or for all tenants when nil, until the stream is dropped.
+    func subscribe(tenantID: UUID?, kind: String = "onboarding") -> (id: UUID, events: AsyncStream<LiveMessage>) {
         let id = UUID()
         // A slow client keeps only the newest events; each carries the whole progress state.
-        let (stream, continuation) = AsyncStream<OnboardingLiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        subscribers[id] = (tenantID, continuation)
+        let (stream, continuation) = AsyncStream<LiveMessage>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        subscribers[id] = (tenantID, kind, continuation)
         return (id, stream)
     }
 
@@ -72,9 +115,10 @@ actor LiveHub {
         subscribers.removeValue(forKey: id)?.continuation.finish()
     }
 
-    func deliver(_ events: [OnboardingLiveEvent]) {
+    func deliver(_ events: [LiveMessage]) {
         for event in events {
-            for subscriber in subscribers.values where subscriber.tenantID == nil || subscriber.tenantID == event.tenantId {
+            for subscriber in subscribers.values
+            where subscriber.kind == event.kind && (subscriber.tenantID == nil || subscriber.tenantID == event.tenantID) {
                 subscriber.continuation.yield(event)
             }
         }
@@ -112,23 +156,37 @@ final class LiveUpdates: Sendable {
 
     /// Call inside the transaction that makes the changes.
     func publish(_ events: [OnboardingLiveEvent], on db: any Database) async throws {
+        try await publish(messages: events.map(LiveMessage.init), on: db)
+    }
+
+    func publish(messages: [LiveMessage], on db: any Database) async throws {
         guard let channel else { return }
-        for event in events {
-            try await db.sql.raw("SELECT pg_notify(\(bind: channel), \(bind: event.json))").run()
+        for message in messages {
+            try await db.sql.raw("SELECT pg_notify(\(bind: channel), \(bind: message.json))").run()
         }
     }
 
     /// Call after the transaction committed.
     func committed(_ events: [OnboardingLiveEvent]) async {
-        guard channel == nil, !events.isEmpty else { return }
-        await hub.deliver(events)
+        await committed(messages: events.map(LiveMessage.init))
+    }
+
+    func committed(messages: [LiveMessage]) async {
+        guard channel == nil, !messages.isEmpty else { return }
+        await hub.deliver(messages)
+    }
+
+    /// Sends events that belong to no transaction (progress of work that already committed):
+    /// straight to this process's hub on SQLite, through `pg_notify` on PostgreSQL.
+    func send(_ messages: [LiveMessage], on db: any Database) async throws {
+        if channel == nil { await hub.deliver(messages) } else { try await publish(messages: messages, on: db) }
     }
 
     /// Subscribes; on PostgreSQL returns once this process listens, so no change committed
     /// after the call returns can be missed.
-    func subscribe(tenantID: UUID?) async throws -> (id: UUID, events: AsyncStream<OnboardingLiveEvent>) {
+    func subscribe(tenantID: UUID?, kind: String = "onboarding") async throws -> (id: UUID, events: AsyncStream<LiveMessage>) {
         if let listener { try await listener.ready() }
-        return await hub.subscribe(tenantID: tenantID)
+        return await hub.subscribe(tenantID: tenantID, kind: kind)
     }
 
     func unsubscribe(_ id: UUID) async { await hub.unsubscribe(id) }
@@ -200,12 +258,11 @@ actor PostgresLiveListener {
                     setListening(true)
                     delay = .milliseconds(100)
                     for try await notification in notifications {
-                        guard let event = try? OnboardingLiveEvent.decoder.decode(
-                            OnboardingLiveEvent.self, from: Data(notification.payload.utf8)) else {
+                        guard let message = LiveMessage(payload: notification.payload) else {
                             logger.warning("live: ignored a malformed notification")
                             continue
                         }
-                        await hub.deliver([event])
+                        await hub.deliver([message])
                     }
                 }
             } catch {

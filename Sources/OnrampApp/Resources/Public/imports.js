@@ -1,6 +1,6 @@
 // Data imports: the list with upload, and one import's mapping, preview, progress and result.
 // Progress is read from getImport every second while the import is queued or running.
-import { api } from "/static/onramp.js";
+import { api, connectLive } from "/static/onramp.js";
 
 const root = document.querySelector("[data-imports]");
 const importId = root.dataset.importId;
@@ -180,8 +180,10 @@ function renderProgress(item) {
   if (start) { start.disabled = running; start.textContent = item.state === "completed" ? "Run the import again (updates what changed)" : item.state === "cancelled" || item.state === "failed" ? "Resume the import" : "Start the import"; }
   const save = el("save-mapping");
   if (save) save.disabled = running;
+  // Batches are pushed over the live stream; a slow poll covers imports run elsewhere
+  // (`onramp import` on SQLite runs in another process).
   clearTimeout(timer);
-  if (running) timer = setTimeout(loadImport, 1000);
+  if (running) timer = setTimeout(loadImport, 5000);
 }
 
 async function loadImport() {
@@ -207,6 +209,9 @@ async function cancel() {
 }
 
 if (importId) {
+  connectLive("/api/v1/imports/live", (event) => {
+    if (event.type === "import" && event.import_id === importId) loadImport();
+  });
   loadImport().then((item) => {
     if (!item) return;
     loadMapping();
