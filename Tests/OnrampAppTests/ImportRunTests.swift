@@ -408,4 +408,68 @@ struct ImportRunTests {
             #expect(seen.count >= 4, "the start, each of the three batches, the end: \(seen.count)")
         }
     }
+
+    func uploadBytes(_ app: Application, _ account: TestAccount, _ bytes: [UInt8], name: String) async throws -> String {
+        let response = try await app.testing().sendRequest(.POST, "/api/v1/imports?file_name=\(name)", headers: account.bearer,
+                                                           body: ByteBuffer(bytes: bytes))
+        try #require(response.status == .created, "\(response.body.string)")
+        return try #require(try response.jsonObject()["id"] as? String)
+    }
+
+    func mapTickets(_ app: Application, _ account: TestAccount, _ id: String, subject: String = "Subject") async throws {
+        let saved = try await app.testing().sendRequest(.PUT, "/api/v1/imports/\(id)/mapping", headers: account.bearer + .json, body: .json([
+            "object": "tickets", "entries": [["field": "source_id", "source": "Id"], ["field": "subject", "source": subject]],
+        ]))
+        try #require(saved.status == .ok, "\(saved.body.string)")
+    }
+
+    @Test func badRowsAreRejectedOneByOneAndBadFilesFailWithAClearMessage() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            // A 10 MB field and a row of invalid UTF-8: those rows are rejected, the others imported.
+            var csv = Array("Id,Subject\n1,First\n2,\"".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 10 << 20) + Array("\"\n".utf8)
+            csv += Array("3,Caf".utf8) + [0xC3, 0x28] + Array("\n4,Last\n".utf8)
+            let big = try await uploadBytes(app, account, csv, name: "big.csv")
+            try await mapTickets(app, account, big)
+            let done = try await start(app, account, big)
+            #expect(done["state"] as? String == "completed", "\(done)")
+            #expect(Self.counts(done, "tickets") == ["created": 2, "rejected": 2])
+            let report = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(big)/errors.csv", headers: account.bearer).body.string
+            #expect(report.contains("A field is longer than 1024 KB"))
+            #expect(report.contains("not valid UTF-8"))
+
+            // Latin-1 text is detected and read as such.
+            let latin1 = Array("Id,Subject\n7,Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me\n".utf8)
+            let accented = try await uploadBytes(app, account, latin1, name: "latin1.csv")
+            try await mapTickets(app, account, accented)
+            _ = try await start(app, account, accented)
+            let subject = try await app.db.sql.raw("""
+                SELECT subject FROM tickets WHERE tenant_id = \(bind: account.tenantID) AND source_id = '7'
+                """).first()?.decode(column: "subject", as: String.self)
+            #expect(subject == "Café crème")
+
+            // JSON nested 10,000 deep is one rejected record, not a crash.
+            let deep = "[{\"id\": 11, \"subject\": \"ok\"}, {\"id\": 12, \"subject\": " + String(repeating: "[", count: 10_000)
+                + String(repeating: "]", count: 10_000) + "}, {\"id\": 13, \"subject\": \"also ok\"}]"
+            let nested = try await upload(app, account, deep, name: "deep.json")
+            try await mapTickets(app, account, nested, subject: "subject")
+            let nestedDone = try await start(app, account, nested)
+            #expect(Self.counts(nestedDone, "tickets") == ["created": 2, "rejected": 1], "\(nestedDone)")
+
+            // A file cut off inside a quoted field: what came before is kept, and the import says why it stopped.
+            let cut = try await upload(app, account, "Id,Subject\n20,Fine\n21,\"Never closed\n", name: "cut.csv")
+            try await mapTickets(app, account, cut)
+            let failed = try await start(app, account, cut)
+            #expect(failed["state"] as? String == "failed", "\(failed)")
+            #expect((failed["message"] as? String)?.contains("ends inside a quoted field") == true)
+            #expect(Self.counts(failed, "tickets") == ["created": 1], "the complete record before the cut is imported")
+
+            // A cut JSON file likewise.
+            let truncated = try await upload(app, account, "[{\"id\": 30, \"subject\": \"a\"}, {\"id\": 31, \"subj", name: "cut.json")
+            try await mapTickets(app, account, truncated, subject: "subject")
+            let stopped = try await start(app, account, truncated)
+            #expect(stopped["state"] as? String == "failed")
+            #expect((stopped["message"] as? String)?.contains("cut off") == true, "\(stopped)")
+        }
+    }
 }

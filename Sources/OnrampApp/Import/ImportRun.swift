@@ -101,17 +101,26 @@ struct ImportRun: Sendable {
             var ended = false
             var seen = 0
             /// The next batch of records, or nil at the end (of the file, or of `limit`).
+            // A file that cannot be read on (cut off, not the format it claims) still has its
+            // complete records before that point written; then the failure is reported.
+            var failure: ImportReadFailure?
             func nextBatch() async throws -> [ImportRecord]? {
                 while buffered.count < batchRows && !ended {
                     let buffer = try await fileIO.read(fileHandle: handle, fromOffset: offset, byteCount: chunkBytes, allocator: ByteBufferAllocator())
-                    if buffer.readableBytes == 0 {
-                        buffered += try reader.finish()
+                    do {
+                        if buffer.readableBytes == 0 {
+                            buffered += try reader.finish()
+                            ended = true
+                        } else {
+                            offset += Int64(buffer.readableBytes)
+                            buffered += try buffer.withUnsafeReadableBytes { try reader.feed($0) }
+                        }
+                    } catch let read as ImportReadFailure {
+                        failure = read
                         ended = true
-                    } else {
-                        offset += Int64(buffer.readableBytes)
-                        buffered += try buffer.withUnsafeReadableBytes { try reader.feed($0) }
                     }
                 }
+                if buffered.isEmpty, let failure { throw failure }
                 guard !buffered.isEmpty else { return nil }
                 var batch = Array(buffered.prefix(batchRows))
                 buffered.removeFirst(batch.count)
