@@ -472,4 +472,68 @@ struct ImportRunTests {
             #expect((stopped["message"] as? String)?.contains("cut off") == true, "\(stopped)")
         }
     }
+
+    @Test func zendeskXMLAndIncrementalJSONExportsOfTicketsOrganisationsAndUsers() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let organizations = """
+                {"organizations": [{"id": 900, "name": "Acme GmbH", "domain_names": ["acme.example", "www.acme.example"], "tags": ["gold"],
+                  "created_at": "2023-01-01T00:00:00Z", "updated_at": "2023-02-01T00:00:00Z"}],
+                 "next_page": null, "end_time": 1700000000, "count": 1, "end_of_stream": true}
+                """
+            let orgImport = try await upload(app, account, organizations, name: "organizations.json")
+            let orgDone = try await start(app, account, orgImport)
+            #expect(Self.counts(orgDone, "organizations") == ["created": 1], "\(orgDone)")
+            let domains = try await app.db.sql.raw("SELECT domain FROM organization_domains WHERE tenant_id = \(bind: account.tenantID)").all()
+            #expect(try domains.map { try $0.decode(column: "domain", as: String.self) } == ["acme.example"], "www. is the same domain")
+
+            let users = """
+                {"users": [{"id": 71, "name": "Uma User", "email": "uma@acme.example", "role": "end-user", "organization_id": 900,
+                            "created_at": "2023-03-01T00:00:00Z", "updated_at": "2023-03-01T00:00:00Z"}],
+                 "end_of_stream": true}
+                """
+            let userImport = try await upload(app, account, users, name: "users.json")
+            _ = try await start(app, account, userImport)
+            let linked = try await app.db.sql.raw("""
+                SELECT o.name FROM contacts c JOIN organizations o ON o.id = c.organization_id
+                WHERE c.tenant_id = \(bind: account.tenantID) AND c.email = 'uma@acme.example'
+                """).first()?.decode(column: "name", as: String.self)
+            #expect(linked == "Acme GmbH", "the contact is linked to the organisation imported before")
+
+            let xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <tickets type="array">
+                  <ticket>
+                    <nice-id type="integer">5</nice-id><subject>Printer &amp; scanner</subject><status>hold</status>
+                    <priority>urgent</priority><requester-id type="integer">71</requester-id>
+                    <created-at>2024-01-02T10:00:00Z</created-at><updated-at>2024-01-03T10:00:00Z</updated-at>
+                    <comments type="array">
+                      <comment><id>1</id><author-id>71</author-id><value><![CDATA[It <b>jams</b> again]]></value><is-public>true</is-public><created-at>2024-01-02T10:00:00Z</created-at></comment>
+                      <comment><id>2</id><author-id>3</author-id><value>Internal: order a part</value><is-public>false</is-public><created-at>2024-01-02T11:00:00Z</created-at></comment>
+                    </comments>
+                  </ticket>
+                </tickets>
+                """
+            let ticketImport = try await upload(app, account, xml, name: "tickets.xml")
+            let mapping = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(ticketImport)/mapping", headers: account.bearer).jsonObject()
+            let entries = Dictionary(((mapping["entries"] as? [[String: Any]]) ?? []).map { ($0["field"] as! String, $0["source"] as! String) },
+                                     uniquingKeysWith: { a, _ in a })
+            #expect(entries["source_id"] == "nice_id")
+            #expect(entries["messages"] == "comments")
+            let done = try await start(app, account, ticketImport)
+            #expect(Self.counts(done, "tickets") == ["created": 1], "\(done)")
+            let ticket = try await app.db.sql.raw("""
+                SELECT t.subject, t.status, t.priority, c.email FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id
+                WHERE t.tenant_id = \(bind: account.tenantID) AND t.source_id = '5'
+                """).first()
+            #expect(try ticket?.decode(column: "subject", as: String.self) == "Printer & scanner")
+            #expect(try ticket?.decode(column: "status", as: String.self) == "on_hold")
+            #expect(try ticket?.decode(column: "email", as: String?.self) == "uma@acme.example", "the requester is the imported user (by id)")
+            let messages = try await app.db.sql.raw("""
+                SELECT body, visibility FROM ticket_messages WHERE tenant_id = \(bind: account.tenantID) ORDER BY created_at
+                """).all()
+            #expect(try messages.map { try $0.decode(column: "body", as: String.self) } == ["It jams again", "Internal: order a part"])
+            #expect(try messages.map { try $0.decode(column: "visibility", as: String.self) } == ["public", "internal"])
+        }
+    }
 }
