@@ -536,4 +536,49 @@ struct ImportRunTests {
             #expect(try messages.map { try $0.decode(column: "visibility", as: String.self) } == ["public", "internal"])
         }
     }
+
+    func runImport(_ arguments: [String], on app: Application) async throws {
+        var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["onramp"] + arguments))
+        context.application = app
+        try await ImportCommand().run(using: &context)
+    }
+
+    @Test func theImportCommandImportsDryRunsAndResumes() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp(organization: "Command Co")
+            let directory = URL(fileURLWithPath: app.onramp.settings.dataDirectory)
+            let file = directory.appendingPathComponent("tickets.csv")
+            try Data(Self.csv.utf8).write(to: file)
+            // Bad arguments are refused with a message, before anything is written.
+            for arguments in [[file.path], [file.path, "--tenant", "nobody"], [file.path, "--tenant", "command-co", "--policy", "sometimes"],
+                              [file.path, "--tenant", "command-co", "--format", "pdf"], [directory.appendingPathComponent("missing.csv").path, "--tenant", "command-co"],
+                              [file.path, "--tenant", "command-co", "--country", "XX"]] {
+                await #expect(throws: ExitCode.self, "\(arguments)") { try await runImport(arguments, on: app) }
+            }
+            // A dry run writes nothing.
+            try await runImport([file.path, "--tenant", "command-co", "--dry-run"], on: app)
+            #expect(try await count(app, "tickets", account) == 0)
+            #expect(try await count(app, "imports", account) == 0)
+
+            // A real run, with a mapping file.
+            let mapping = directory.appendingPathComponent("mapping.json")
+            try Data(#"{"entries": [{"field": "source_id", "source": "Id"}, {"field": "subject", "source": "Subject"}, {"field": "status", "source": "Status"}]}"#.utf8)
+                .write(to: mapping)
+            try await runImport([file.path, "--tenant", account.tenantID.uuidString, "--mapping", mapping.path, "--batch", "2"], on: app)
+            // 103 has an unknown status; 104 and 105 are fine when emails and dates are not mapped; the second 101 is a duplicate.
+            #expect(try await count(app, "tickets", account) == 4)
+            let imported = try await app.testing().sendRequest(.GET, "/api/v1/imports", headers: account.bearer).jsonObject()
+            let item = try #require((imported["items"] as? [[String: Any]])?.first)
+            #expect(item["state"] as? String == "completed")
+            #expect(Self.counts(item, "tickets")["rejected"] == 1, "\(item)")
+
+            // An unfinished run of the same file (as a kill leaves it) is resumed, not started again.
+            let id = try #require(UUID(uuidString: item["id"] as? String ?? ""))
+            try await app.db.sql.raw("UPDATE imports SET state = 'running' WHERE id = \(bind: id)").run()
+            try await runImport([file.path, "--tenant", "command-co", "--mapping", mapping.path], on: app)
+            let again = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id.uuidString)", headers: account.bearer).jsonObject()
+            #expect(again["state"] as? String == "completed")
+            #expect(try await count(app, "imports", account) == 1, "resumed, not a second import")
+        }
+    }
 }
