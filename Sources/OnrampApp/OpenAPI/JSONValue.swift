@@ -74,7 +74,8 @@ enum Schema {
     /// JSON Schema's `maxLength` (code points, as sent) cannot say: it is in the description.
     static func text(_ description: String, maxLength: Int) -> JSONValue {
         string(description + " At most \(maxLength) characters (after trimming spaces).", minLength: 1,
-               pattern: #"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#)
+               // White space at either end (tabs and line ends included) is trimmed away, not refused.
+               pattern: #"^[\s\u0085]*[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[\s\u0085]*$"#)
     }
 
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }

@@ -46,7 +46,7 @@
 /// is complete. `ImportRecord.line` is the line the record starts on, counted from the start of
 /// the reading: when resuming, line 1 is the line the resume offset is on (the reader cannot
 /// know how many lines came before), so a resumed reader names only byte offsets in messages.
-public struct JSONRecordReader: Sendable {
+public struct JSONRecordReader: Sendable, SlicedRecordReader {
     public struct Options: Sendable {
         public var encoding: TextEncoding = .utf8
         /// A record (or, for a top-level object, the part of the document read before it is
@@ -80,7 +80,7 @@ public struct JSONRecordReader: Sendable {
     private var line = 1
     /// Records returned so far, counting `recordsBefore`.
     private var count: Int
-    private var failure: ImportReadFailure?
+    private(set) var failure: ImportReadFailure?
     private let resumed: Bool
     /// Something other than white space was read in the document.
     private var sawContent = false
@@ -203,24 +203,7 @@ public struct JSONRecordReader: Sendable {
 
     /// Reads the next bytes of the file; returns the records they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws -> [ImportRecord] {
-        if let failure { throw failure }
-        var out: [ImportRecord] = []
-        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { read($0, into: &out) }
-        if contiguous == nil {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(Self.sliceSize)
-            for byte in bytes {
-                chunk.append(byte)
-                if chunk.count == Self.sliceSize {
-                    chunk.withUnsafeBufferPointer { read($0, into: &out) }
-                    chunk.removeAll(keepingCapacity: true)
-                    if failure != nil { break }
-                }
-            }
-            if !chunk.isEmpty && failure == nil { chunk.withUnsafeBufferPointer { read($0, into: &out) } }
-        }
-        if let failure, out.isEmpty { throw failure }
-        return out
+        try feedSlices(bytes)
     }
 
     /// Ends the input; returns the last record (JSON Lines without a final line end). Throws
@@ -259,7 +242,7 @@ public struct JSONRecordReader: Sendable {
 
     // MARK: - Reading
 
-    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord]) {
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord]) {
         do {
             try drive(bytes, into: &out)
         } catch let error as ImportReadFailure {
@@ -1228,5 +1211,36 @@ enum RecordReaderText {
             out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
             out.append(UInt8(0x80 | scalar & 0x3F))
         }
+    }
+}
+
+/// A reader that consumes bytes in slices: the shared half of `feed` of the JSON and XML readers.
+protocol SlicedRecordReader {
+    var failure: ImportReadFailure? { get }
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord])
+}
+
+extension SlicedRecordReader {
+    /// Hands `bytes` to `read` (in slices of 64 KB when they are not contiguous); a failure
+    /// met on the way is thrown once the records completed before it have been returned.
+    mutating func feedSlices(_ bytes: some Sequence<UInt8>) throws -> [ImportRecord] {
+        if let failure { throw failure }
+        var out: [ImportRecord] = []
+        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { read($0, into: &out) }
+        if contiguous == nil {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(JSONRecordReader.sliceSize)
+            for byte in bytes {
+                chunk.append(byte)
+                if chunk.count == JSONRecordReader.sliceSize {
+                    chunk.withUnsafeBufferPointer { read($0, into: &out) }
+                    chunk.removeAll(keepingCapacity: true)
+                    if failure != nil { break }
+                }
+            }
+            if !chunk.isEmpty && failure == nil { chunk.withUnsafeBufferPointer { read($0, into: &out) } }
+        }
+        if let failure, out.isEmpty { throw failure }
+        return out
     }
 }

@@ -32,7 +32,7 @@
 /// root element, between records (any closing tag there closes the root). `ImportRecord.line`
 /// counts from the start of the reading (line 1 is the line the resume offset is on), so a
 /// resumed reader names only byte offsets in messages.
-public struct XMLRecordReader: Sendable {
+public struct XMLRecordReader: Sendable, SlicedRecordReader {
     public struct Options: Sendable {
         public var encoding: TextEncoding = .utf8
         public var maxRecordBytes = 16 << 20
@@ -56,7 +56,7 @@ public struct XMLRecordReader: Sendable {
     private var base: Int64
     private var line = 1
     private var count: Int
-    private var failure: ImportReadFailure?
+    private(set) var failure: ImportReadFailure?
     private let resumed: Bool
     private var bomBytes = 0
 
@@ -115,24 +115,7 @@ public struct XMLRecordReader: Sendable {
 
     /// Reads the next bytes of the file; returns the records they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws -> [ImportRecord] {
-        if let failure { throw failure }
-        var out: [ImportRecord] = []
-        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { read($0, into: &out) }
-        if contiguous == nil {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(JSONRecordReader.sliceSize)
-            for byte in bytes {
-                chunk.append(byte)
-                if chunk.count == JSONRecordReader.sliceSize {
-                    chunk.withUnsafeBufferPointer { read($0, into: &out) }
-                    chunk.removeAll(keepingCapacity: true)
-                    if failure != nil { break }
-                }
-            }
-            if !chunk.isEmpty && failure == nil { chunk.withUnsafeBufferPointer { read($0, into: &out) } }
-        }
-        if let failure, out.isEmpty { throw failure }
-        return out
+        try feedSlices(bytes)
     }
 
     /// Ends the input. Throws when the file is cut off before its root element is closed.
@@ -156,7 +139,7 @@ public struct XMLRecordReader: Sendable {
 
     // MARK: - Reading
 
-    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord]) {
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [ImportRecord]) {
         var start = 0
         do {
             while start < bytes.count {
