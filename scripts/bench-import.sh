@@ -8,6 +8,9 @@
 #       dedupe, 10,000-row transactions, WAL + synchronous=NORMAL;
 #   (c) .build/release/onramp import FILE --tenant SLUG into a fresh tenant (signed up through a
 #       short-lived `onramp serve`, stopped again before the import) in a temp ONRAMP_DATA_DIR.
+#   (d) scripts/bench/schema_floor.py: as many tickets and first messages inserted straight into
+#       Onramp's own tables (schema copied from (c)'s database) with prepared statements: what
+#       the storage costs by itself, without reading, mapping, validation or deduplication.
 # For each: wall-clock seconds (bash's EPOCHREALTIME around the command; includes ~20 ms of the
 # Python wrapper that measures memory), rows/s = ROWS / seconds, and peak RSS in MiB
 # (scripts/bench/peak_rss.py: ru_maxrss of the command; "<=7.1" when the figure is no higher
@@ -169,6 +172,12 @@ else
     else
         echo "    note: python_import.py created $b_created and rejected $b_rejected tickets; onramp's counts differ or were not printed" >&2
     fi
+    # (d) the storage's own floor: the same number of tickets and first messages inserted into
+    # Onramp's tables (schema copied from the database just filled) with prepared statements.
+    echo "==> (d) schema floor: $ROWS tickets + messages straight into Onramp's tables (scripts/bench/schema_floor.py)"
+    d_out=$(python3 scripts/bench/schema_floor.py "$WORK/data/onramp.sqlite" "$WORK/floor.sqlite" "$ROWS")
+    d_secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$d_out")
+    echo "    $d_out"
 fi
 
 a_rate=$(rate "$a_secs") b_rate=$(rate "$b_secs")
@@ -181,6 +190,7 @@ row "(b) python csv + sqlite3" "$b_secs" "$b_rate" "$b_rss"
 if [[ -n $c_secs ]]; then
     c_rate=$(rate "$c_secs")
     row "(c) onramp import" "$c_secs" "$c_rate" "$c_rss"
+    [[ -n ${d_secs:-} ]] && row "(d) inserts alone, same tables" "$d_secs" "$(rate "$d_secs")" "-"
     echo
     awk -v c="$c_rate" -v a="$a_rate" -v b="$b_rate" -v m="${c_rss#<=}" 'BEGIN {
         printf "  onramp / sqlite3 .import: %.2f  (goal ≥ 0.7: %s)\n", c / a, (c / a >= 0.7 ? "met" : "NOT met")

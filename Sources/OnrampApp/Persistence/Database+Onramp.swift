@@ -54,9 +54,9 @@ struct DatabaseWriter: Sendable {
                 // crash of the process; only an OS crash or power loss may lose the newest ones.
                 // Saves an fsync per commit. (The setting is per connection, hence here.)
                 try await connection.sql.raw("PRAGMA synchronous = NORMAL").run()
-                // 32 MiB of page cache for writers (the default 2 MiB re-reads index pages from
+                // 16 MiB of page cache for writers (the default 2 MiB re-reads index pages from
                 // disk during large imports).
-                try await connection.sql.raw("PRAGMA cache_size = -32768").run()
+                try await connection.sql.raw("PRAGMA cache_size = -16384").run()
                 // Checkpoint the WAL every 32 MiB rather than every 4 (fewer, larger copies
                 // during imports; readers and the WAL stay small enough).
                 try await connection.sql.raw("PRAGMA wal_autocheckpoint = 8192").run()
