@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import SQLiteNIO
 import SQLKit
 
 /// What happened to one record of an import.
@@ -140,7 +141,22 @@ struct ImportApplier {
     /// separately costs more than the insert itself on large imports.
     func insert(into table: String, columns: [String], rows: [[any ImportCell]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
-        let sqlite = db.isSQLite
+        let list = columns.joined(separator: ", ")
+        // SQLite: multi-row VALUES with the values bound as SQLite's own types (no encoding
+        // step), a few hundred rows per statement.
+        if let sqlite = db as? any SQLiteDatabase {
+            let placeholders = "(" + repeatElement("?", count: columns.count).joined(separator: ",") + ")"
+            for chunk in rows.chunked(into: max(1, min(250, 30_000 / columns.count))) {
+                let statement = "INSERT INTO \(table) (\(list)) VALUES "
+                    + repeatElement(placeholders, count: chunk.count).joined(separator: ",") + suffix
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * columns.count)
+                for row in chunk { for cell in row { binds.append(cell.sqliteData) } }
+                _ = try await sqlite.query(statement, binds)
+            }
+            return
+        }
+        let sqlite = false
         for chunk in rows.chunked(into: 5_000) {
             var json = "["
             json.reserveCapacity(chunk.count * columns.count * 24)
@@ -155,7 +171,6 @@ struct ImportApplier {
                 json += sqlite ? "]" : "}"
             }
             json += "]"
-            let list = columns.joined(separator: ", ")
             if sqlite {
                 // jsonb_each hands each row over as binary JSON, so `->>` reads a column without
                 // parsing the row's text again.
@@ -687,10 +702,13 @@ struct ImportApplier {
 /// PostgreSQL, booleans as 1/0 on SQLite, nil as null.
 protocol ImportCell: Sendable {
     func appendJSON(to json: inout String, sqlite: Bool)
+    /// The value as SQLite stores it (the same as Fluent writes it).
+    var sqliteData: SQLiteData { get }
 }
 
 extension String: ImportCell {
     func appendJSON(to json: inout String, sqlite: Bool) { ImportValue.quote(self, into: &json) }
+    var sqliteData: SQLiteData { .text(self) }
 }
 
 extension UUID: ImportCell {
@@ -699,18 +717,27 @@ extension UUID: ImportCell {
         ImportApplier.appendUUID(self, to: &json)
         json += "\""
     }
+
+    var sqliteData: SQLiteData {
+        var text = ""
+        ImportApplier.appendUUID(self, to: &text)
+        return .text(text)
+    }
 }
 
 extension Int: ImportCell {
     func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+    var sqliteData: SQLiteData { .integer(self) }
 }
 
 extension Int64: ImportCell {
     func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+    var sqliteData: SQLiteData { .integer(Int(self)) }
 }
 
 extension Bool: ImportCell {
     func appendJSON(to json: inout String, sqlite: Bool) { json += sqlite ? (self ? "1" : "0") : (self ? "true" : "false") }
+    var sqliteData: SQLiteData { .integer(self ? 1 : 0) }
 }
 
 extension Date: ImportCell {
@@ -723,12 +750,16 @@ extension Date: ImportCell {
             json += "\""
         }
     }
+
+    var sqliteData: SQLiteData { .float(timeIntervalSince1970) }
 }
 
 extension Optional: ImportCell where Wrapped: ImportCell {
     func appendJSON(to json: inout String, sqlite: Bool) {
         if let self { self.appendJSON(to: &json, sqlite: sqlite) } else { json += "null" }
     }
+
+    var sqliteData: SQLiteData { self?.sqliteData ?? .null }
 }
 
 extension Array {

@@ -60,6 +60,9 @@ struct DatabaseWriter: Sendable {
                 // Checkpoint the WAL every 32 MiB rather than every 4 (fewer, larger copies
                 // during imports; readers and the WAL stay small enough).
                 try await connection.sql.raw("PRAGMA wal_autocheckpoint = 8192").run()
+                // Statement journals (multi-row inserts) stay in memory instead of spilling to a
+                // temporary file.
+                try await connection.sql.raw("PRAGMA temp_store = MEMORY").run()
                 // IMMEDIATE takes the write lock at the start, so a read that turns into a write
                 // never fails because another process (a CLI command) wrote in between.
                 try await connection.sql.raw("BEGIN IMMEDIATE").run()
