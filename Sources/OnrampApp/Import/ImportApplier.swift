@@ -135,10 +135,8 @@ struct ImportApplier {
         return rows
     }
 
-    /// Inserts many rows with one statement and ONE bound value: the rows travel as a JSON
-    /// array that the database unpacks itself (`json_each` on SQLite, `json_populate_recordset`
-    /// on PostgreSQL, which also casts each value to its column's type). Binding every value
-    /// separately costs more than the insert itself on large imports.
+    /// Inserts many rows with few statements: binding each value through the generic encoder
+    /// costs more than the insert itself on large imports.
     func insert(into table: String, columns: [String], rows: [[any ImportCell]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
         let list = columns.joined(separator: ", ")
@@ -156,34 +154,27 @@ struct ImportApplier {
             }
             return
         }
-        let sqlite = false
+        // PostgreSQL: the rows travel as one JSON value that `json_populate_recordset` unpacks,
+        // casting each value to its column's type.
         for chunk in rows.chunked(into: 5_000) {
             var json = "["
             json.reserveCapacity(chunk.count * columns.count * 24)
             for (index, values) in chunk.enumerated() {
                 if index > 0 { json += "," }
-                json += sqlite ? "[" : "{"
+                json += "{"
                 for (position, (column, value)) in zip(columns, values).enumerated() {
                     if position > 0 { json += "," }
-                    if !sqlite { ImportValue.quote(column, into: &json); json += ":" }
-                    value.appendJSON(to: &json, sqlite: sqlite)
+                    ImportValue.quote(column, into: &json)
+                    json += ":"
+                    value.appendJSON(to: &json)
                 }
-                json += sqlite ? "]" : "}"
+                json += "}"
             }
             json += "]"
-            if sqlite {
-                // jsonb_each hands each row over as binary JSON, so `->>` reads a column without
-                // parsing the row's text again.
-                let extracts = columns.indices.map { "value ->> \($0)" }.joined(separator: ", ")
-                try await sql.raw("""
-                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list)) SELECT \(unsafeRaw: extracts) FROM jsonb_each(\(bind: json)) WHERE true\(unsafeRaw: suffix)
-                    """).run()
-            } else {
-                try await sql.raw("""
-                    INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list))
-                    SELECT \(unsafeRaw: list) FROM json_populate_recordset(NULL::\(unsafeRaw: table), \(bind: json)::json)\(unsafeRaw: suffix)
-                    """).run()
-            }
+            try await sql.raw("""
+                INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: list))
+                SELECT \(unsafeRaw: list) FROM json_populate_recordset(NULL::\(unsafeRaw: table), \(bind: json)::json)\(unsafeRaw: suffix)
+                """).run()
         }
     }
 
@@ -594,9 +585,9 @@ struct ImportApplier {
             }
             for message in ticket.messages {
                 let authorID = message.authorEmail.flatMap { agents[$0] }
+                let authorLabel: String? = message.fromCustomer ? nil : (message.authorEmail ?? message.authorSourceID.map { "Agent \($0)" })
                 messageInserts.append([TimeOrderedID.make(), tenantID, id, message.isPublic ? "public" : "internal", message.fromCustomer,
-                                       message.fromCustomer ? requesterID : nil, authorID,
-                                       message.fromCustomer ? nil : (message.authorEmail ?? message.authorSourceID.map { "Agent \($0)" }),
+                                       message.fromCustomer ? requesterID : nil, authorID, authorLabel,
                                        message.body, system, message.sourceID, importID, message.createdAt ?? created])
             }
         }
@@ -687,8 +678,9 @@ struct ImportApplier {
                 }
                 continue
             }
+            let authorLabel: String? = message.fromCustomer ? nil : (message.authorEmail ?? message.authorSourceID.map { "Agent \($0)" })
             inserts.append([TimeOrderedID.make(), tenantID, ticketID, visibility, message.fromCustomer, message.fromCustomer ? requesterID : nil,
-                            nil as UUID?, message.fromCustomer ? nil : (message.authorEmail ?? message.authorSourceID.map { "Agent \($0)" }),
+                            nil as UUID?, authorLabel,
                             message.body, system, sourceID, importID, message.createdAt ?? now])
             outcomes.append(RowOutcome(number: row.number, object: "messages", verdict: .created))
         }
@@ -697,22 +689,22 @@ struct ImportApplier {
     }
 }
 
-/// A value an import writes, as the JSON the database reads back into its column: UUIDs as
-/// Fluent stores them (upper-case text), dates as seconds since 1970 on SQLite and ISO 8601 on
-/// PostgreSQL, booleans as 1/0 on SQLite, nil as null.
+/// A value an import writes: as SQLite stores it (UUIDs as Fluent writes them, upper-case
+/// text; dates as seconds since 1970; booleans as 1/0), or as the JSON PostgreSQL casts into
+/// its column (dates in ISO 8601).
 protocol ImportCell: Sendable {
-    func appendJSON(to json: inout String, sqlite: Bool)
+    func appendJSON(to json: inout String)
     /// The value as SQLite stores it (the same as Fluent writes it).
     var sqliteData: SQLiteData { get }
 }
 
 extension String: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) { ImportValue.quote(self, into: &json) }
+    func appendJSON(to json: inout String) { ImportValue.quote(self, into: &json) }
     var sqliteData: SQLiteData { .text(self) }
 }
 
 extension UUID: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) {
+    func appendJSON(to json: inout String) {
         json += "\""
         ImportApplier.appendUUID(self, to: &json)
         json += "\""
@@ -726,37 +718,33 @@ extension UUID: ImportCell {
 }
 
 extension Int: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+    func appendJSON(to json: inout String) { json += String(self) }
     var sqliteData: SQLiteData { .integer(self) }
 }
 
 extension Int64: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) { json += String(self) }
+    func appendJSON(to json: inout String) { json += String(self) }
     var sqliteData: SQLiteData { .integer(Int(self)) }
 }
 
 extension Bool: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) { json += sqlite ? (self ? "1" : "0") : (self ? "true" : "false") }
+    func appendJSON(to json: inout String) { json += self ? "true" : "false" }
     var sqliteData: SQLiteData { .integer(self ? 1 : 0) }
 }
 
 extension Date: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) {
-        if sqlite {
-            json += "\(timeIntervalSince1970)"
-        } else {
-            json += "\""
-            json += formatted(ImportApplier.iso8601)
-            json += "\""
-        }
+    func appendJSON(to json: inout String) {
+        json += "\""
+        json += formatted(ImportApplier.iso8601)
+        json += "\""
     }
 
     var sqliteData: SQLiteData { .float(timeIntervalSince1970) }
 }
 
 extension Optional: ImportCell where Wrapped: ImportCell {
-    func appendJSON(to json: inout String, sqlite: Bool) {
-        if let self { self.appendJSON(to: &json, sqlite: sqlite) } else { json += "null" }
+    func appendJSON(to json: inout String) {
+        if let self { self.appendJSON(to: &json) } else { json += "null" }
     }
 
     var sqliteData: SQLiteData { self?.sqliteData ?? .null }
