@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "onramp", targets: ["onramp"]),
+        .executable(name: "onramp-bench", targets: ["onramp-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -51,6 +52,12 @@ let package = Package(
         .executableTarget(
             name: "onramp",
             dependencies: ["OnrampApp"],
+            swiftSettings: swiftSettings
+        ),
+        // In-process benchmarks of the domain engines (SLA due times, routing rules); `make bench`.
+        .executableTarget(
+            name: "onramp-bench",
+            dependencies: ["OnrampDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -120,6 +120,11 @@ cat <<REPORT
   RSS after the load runs:              ${after_rss}
 REPORT
 
+# Issue 6's figures: SLA due-time computations and routing-rule evaluations per second.
+echo
+echo "==> .build/release/onramp-bench"
+.build/release/onramp-bench
+
 # Issue 5's figure: importing 1,000,000 Zendesk-like ticket rows (BENCH_IMPORT_ROWS to change),
 # side by side with sqlite3 .import and a Python csv + sqlite3 script.
 echo
