@@ -24,9 +24,12 @@ struct TenantIsolationTests {
             let upload = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: tenantA.bearer,
                                                              body: .text("name,email\nAnn,ann@example.com\n"))
             let importA = try #require(try upload.jsonObject()["id"] as? String)
+            let ticket = try await app.testing().sendRequest(.POST, "/api/v1/tickets", headers: tenantA.bearer + .json,
+                                                             body: .json(["subject": "A's ticket", "body": "Private"]))
+            let ticketA = try #require(try ticket.jsonObject()["id"] as? String)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
                                             "tenantId": tenantA.tenantID.uuidString, "jobId": jobA,
-                                            "importId": importA]
+                                            "importId": importA, "ticketId": ticketA]
 
             // act + check
             var probed = 0

@@ -316,8 +316,9 @@ struct OnboardingController {
 
     /// The version a write is based on, from `If-Match` (`"3"`, `W/"3"` or `3`) or the body.
     func expectedVersion(_ req: Request, body: Int?) throws -> Int? {
-        if let body, body < 1 {
-            throw ValidationFailure([FieldError(field: "version", message: "Version is a whole number of at least 1.",
+        // The largest whole number JSON carries exactly (2^53 − 1), as the schema says.
+        if let body, body < 1 || body > 9_007_199_254_740_991 {
+            throw ValidationFailure([FieldError(field: "version", message: "Version is a whole number from 1 to 9007199254740991.",
                                                 code: "out_of_range")])
         }
         guard let header = req.headers.first(name: .ifMatch)?.trimmingCharacters(in: .whitespaces), !header.isEmpty

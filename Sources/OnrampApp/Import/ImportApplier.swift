@@ -486,15 +486,8 @@ struct ImportApplier {
     static let messageColumns = ["id", "tenant_id", "ticket_id", "visibility", "from_customer", "author_contact_id", "author_user_id",
                                  "author_label", "body", "source_system", "source_id", "import_id", "created_at"]
 
-    /// Reserves `count` consecutive ticket numbers for the tenant; returns the first.
     func reserveNumbers(_ count: Int) async throws -> Int64 {
-        let row = try await sql.raw("""
-            INSERT INTO ticket_counters (tenant_id, next_number) VALUES (\(bind: tenantID), \(bind: Int64(count + 1)))
-            ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + \(bind: Int64(count))
-            RETURNING next_number
-            """).first()
-        let next = try row?.decode(column: "next_number", as: Int64.self) ?? Int64(count + 1)
-        return next - Int64(count)
+        try await TicketNumbers.reserve(count, tenantID: tenantID, on: sql)
     }
 
     func applyTickets(_ rows: [(MappedRecord, ImportedTicket)], extra: inout ImportCounts) async throws -> [RowOutcome] {

@@ -44,7 +44,7 @@ public struct FieldErrors: Sendable {
     /// Returns the trimmed text, or nil when it was added as an error.
     @discardableResult
     public mutating func requireText(
-        _ value: String?, field: String, label: String, maxLength: Int
+        _ value: String?, field: String, label: String, maxLength: Int, allowingLineBreaks: Bool = false
     ) -> String? {
         let trimmed = (value ?? "").trimmingWhitespace()
         if trimmed.isEmpty {
@@ -55,7 +55,9 @@ public struct FieldErrors: Sendable {
             add(field, "\(label) must be at most \(maxLength) characters long.", code: "too_long")
             return nil
         }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Message bodies keep their line breaks and tabs; names and titles have none.
+        let allowed: Set<Unicode.Scalar> = allowingLineBreaks ? ["\n", "\r", "\t"] : []
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
             add(field, "\(label) must not contain control characters.", code: "invalid_characters")
             return nil
         }
