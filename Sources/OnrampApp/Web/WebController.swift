@@ -46,6 +46,8 @@ struct WebController {
         routes.get("jobs", use: jobs)
         routes.get("imports", use: imports)
         routes.get("imports", ":importId", use: imports)
+        routes.get("tickets", use: tickets)
+        routes.get("tickets", ":ticketId", use: tickets)
         routes.get("problems", ":slug", use: problemType)
     }
 
@@ -134,6 +136,20 @@ struct WebController {
         return pages.render("imports", [
             "tenantName": tenant.name, "importId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
             "canManage": principal.tenant?.role.can(.onboardingManage) == true,
+        ], request: req)
+    }
+
+    /// Tickets: the list, and one ticket's conversation (the page works through the tickets API).
+    @Sendable func tickets(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard principal.tenant != nil else { return req.redirect(to: "/", redirectType: .normal) }
+        let (scope, _) = try req.requireTenant(.ticketsRead)
+        let tenant = try await TenantRepository(db: req.db).current(scope)
+        let id = req.parameters.get("ticketId").flatMap(UUID.init(uuidString:))
+        if req.parameters.get("ticketId") != nil && id == nil { throw Problem.notFound("That ticket") }
+        return pages.render("tickets", [
+            "tenantName": tenant.name, "ticketId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
+            "canWrite": principal.tenant?.role.can(.ticketsWrite) == true,
         ], request: req)
     }
 
