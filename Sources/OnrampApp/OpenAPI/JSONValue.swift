@@ -54,7 +54,7 @@ enum Schema {
         if let format { members["format"] = .string(format) }
         if let minLength { members["minLength"] = .int(minLength) }
         if let maxLength { members["maxLength"] = .int(maxLength) }
-        if let enumeration { members["enum"] = .array(enumeration.map(JSONValue.string)) }
+        if let enumeration { members["enum"] = .array(enumeration.map(JSONValue.string) + (nullable ? [.null] : [])) }
         return .object(members)
     }
 

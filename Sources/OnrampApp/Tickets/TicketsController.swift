@@ -121,7 +121,7 @@ struct TicketsController {
                 .init(name: "q", location: .query, description: "Words the subject contains (at most 200 characters).",
                       schema: Schema.string(maxLength: 200), required: false),
                 .init(name: "before", location: .query, description: "Tickets numbered below this (the previous page's next_before).",
-                      schema: Schema.integer(minimum: 1), required: false),
+                      schema: Schema.integer(minimum: 1, maximum: 9_007_199_254_740_991), required: false),
                 .init(name: "limit", location: .query, description: "At most this many (1–200, default 50).",
                       schema: Schema.integer(minimum: 1, maximum: 200), required: false),
             ],
