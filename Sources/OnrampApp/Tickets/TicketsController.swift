@@ -215,7 +215,9 @@ struct TicketsController {
         let query = try req.query.decode(ListQuery.self)
         var errors = FieldErrors()
         let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50
-        let before = errors.wholeNumber(query.before, field: "before", label: "Before", in: 1...Int.max, fallback: Int.max) ?? Int.max
+        // The largest whole number JSON carries exactly, as the document says.
+        let before = errors.wholeNumber(query.before, field: "before", label: "Before", in: 1...9_007_199_254_740_991,
+                                        fallback: Int.max) ?? Int.max
         if let status = query.status, TicketStatus(rawValue: status) == nil {
             errors.add("status", "Status is one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
         }

@@ -50,7 +50,7 @@ public struct TicketDraft: Sendable, Equatable {
             errors.add("channel", "Channel is one of \(channels.joined(separator: ", ")).", code: "invalid_choice")
         }
         var email: String?
-        if let raw = requesterEmail, !raw.trimmingWhitespace().isEmpty {
+        if let raw = requesterEmail {
             if let address = EmailAddress(raw) { email = address.value } else {
                 errors.add("requester.email", "“\(raw.prefix(60))” is not an email address.", code: "invalid_format")
             }
