@@ -27,9 +27,12 @@ struct TenantIsolationTests {
             let ticket = try await app.testing().sendRequest(.POST, "/api/v1/tickets", headers: tenantA.bearer + .json,
                                                              body: .json(["subject": "A's ticket", "body": "Private"]))
             let ticketA = try #require(try ticket.jsonObject()["id"] as? String)
+            let rule = try await app.testing().sendRequest(.POST, "/api/v1/routing-rules", headers: tenantA.bearer + .json,
+                                                           body: .json(["name": "A's rule", "actions": [["type": "add_tag", "tag": "a"]]]))
+            let ruleA = try #require(try rule.jsonObject()["id"] as? String)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
                                             "tenantId": tenantA.tenantID.uuidString, "jobId": jobA,
-                                            "importId": importA, "ticketId": ticketA]
+                                            "importId": importA, "ticketId": ticketA, "ruleId": ruleA]
 
             // act + check
             var probed = 0

@@ -31,6 +31,19 @@ def test_a_ticket_is_created_answered_and_closed_in_the_browser(app, new_account
     assert Select(app.driver.find_element(By.ID, "ticket-status")).first_selected_option.get_attribute("value") == "open"
     screenshot("conversation")
 
+    # The routing dry run explains each rule (a rule added on the rules page first).
+    ticket_url = app.driver.current_url
+    app.open("/routing-rules")
+    app.until(lambda d: "No rules yet." in d.find_element(By.ID, "rules-status").text, "the empty rules list")
+    app.driver.find_element(By.CSS_SELECTOR, "#create-rule button[type=submit]").click()
+    app.until(lambda d: "Urgent billing" in d.find_element(By.ID, "rules").text, "the new rule")
+    app.driver.get(ticket_url)
+    app.until(lambda d: d.find_element(By.ID, "ticket-title").text.startswith("#1"), "the ticket again")
+    app.driver.find_element(By.ID, "dry-run").click()
+    app.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#dry-run-trace li"), "the dry run")
+    trace = app.driver.find_element(By.ID, "dry-run-trace").text
+    assert "Urgent billing (v1): skipped" in trace and "message.body" in trace, trace
+
     Select(app.driver.find_element(By.ID, "ticket-status")).select_by_value("closed")
     app.driver.find_element(By.CSS_SELECTOR, "#ticket-update button[type=submit]").click()
     app.until(lambda d: "closed" in d.find_element(By.ID, "ticket-status-line").text, "the closed notice")

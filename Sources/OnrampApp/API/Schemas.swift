@@ -191,6 +191,41 @@ enum Schemas {
             "body": Schema.string("The message (line breaks allowed; at most 100,000 characters).", minLength: 1),
             "visibility": Schema.string(enumeration: ["public", "internal"], nullable: true),
         ], required: ["body"]),
+        "RoutingCondition": Schema.object([
+            "field": Schema.string("ticket.subject, ticket.status, ticket.priority, ticket.channel, ticket.category, ticket.tags, ticket.team, "
+                                   + "ticket.assignee, ticket.created_at, ticket.updated_at, message.body, message.from_customer, message.channel, "
+                                   + "contact.email, contact.name, event.time or custom.<name>."),
+            "op": Schema.string(enumeration: ConditionOperator.allCases.map(\.rawValue)),
+            "value": ["type": ["string", "number", "boolean", "null"]],
+        ], required: ["field", "op"]),
+        "RoutingConditions": Schema.object(["all": Schema.array(ref("RoutingCondition")), "any": Schema.array(ref("RoutingCondition"))]),
+        "RoutingAction": Schema.object([
+            "type": Schema.string(enumeration: RuleAction.types),
+        ], required: ["type"], additionalProperties: true),
+        "RoutingRuleInput": Schema.object([
+            "name": Schema.string(), "position": Schema.integer(minimum: 0, maximum: 100_000),
+            "events": Schema.array(Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue))),
+            "conditions": ref("RoutingConditions"), "actions": Schema.array(ref("RoutingAction")),
+            "stop_processing": Schema.boolean, "enabled": Schema.boolean,
+        ], required: ["name", "actions"]),
+        "RoutingRule": Schema.object([
+            "id": uuid, "name": Schema.string(), "position": Schema.integer(minimum: 0), "version": Schema.integer(minimum: 1),
+            "events": Schema.array(Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue))),
+            "conditions": ref("RoutingConditions"), "actions": Schema.array(ref("RoutingAction")),
+            "stop_processing": Schema.boolean, "enabled": Schema.boolean,
+        ], required: ["id", "name", "position", "version", "events", "conditions", "actions", "stop_processing", "enabled"]),
+        "RoutingRulePage": Schema.object(["items": Schema.array(ref("RoutingRule"))], required: ["items"]),
+        "RoutingDryRunRequest": Schema.object([
+            "ticket_id": uuid, "event": Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue)),
+        ], required: ["ticket_id"]),
+        "RoutingDryRun": Schema.object([
+            "event": Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue)),
+            "fired_rule_ids": Schema.array(uuid), "actions": Schema.array(ref("RoutingAction")),
+            "trace": Schema.array(Schema.object([
+                "rule_id": uuid, "name": Schema.string(), "version": Schema.integer(minimum: 1), "position": Schema.integer(minimum: 0),
+                "outcome": Schema.string(enumeration: ["fired", "skipped"]), "reason": Schema.string(),
+            ], required: ["rule_id", "name", "version", "position", "outcome", "reason"])),
+        ], required: ["event", "fired_rule_ids", "actions", "trace"]),
         "ImportLiveEvent": Schema.object([
             "type": Schema.string(enumeration: ["import"]), "tenant_id": uuid, "import_id": uuid,
             "state": Schema.string(enumeration: ["running", "completed", "failed", "cancelled"]),

@@ -10,7 +10,7 @@ struct PageRenderer: Sendable {
     static func load() async throws -> PageRenderer {
         let directory = AppResources.path("Views")
         let library = try await MustacheLibrary(directory: directory)
-        for name in ["layout", "signup", "login", "home", "error", "docs", "problem", "wizard", "operator", "operator-tenant", "jobs", "imports", "tickets"] where library.getTemplate(named: name) == nil {
+        for name in ["layout", "signup", "login", "home", "error", "docs", "problem", "wizard", "operator", "operator-tenant", "jobs", "imports", "tickets", "routing"] where library.getTemplate(named: name) == nil {
             throw MissingTemplate(name: name, directory: directory)
         }
         return PageRenderer(library: library)

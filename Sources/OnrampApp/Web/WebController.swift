@@ -48,6 +48,7 @@ struct WebController {
         routes.get("imports", ":importId", use: imports)
         routes.get("tickets", use: tickets)
         routes.get("tickets", ":ticketId", use: tickets)
+        routes.get("routing-rules", use: routingRules)
         routes.get("problems", ":slug", use: problemType)
     }
 
@@ -151,6 +152,16 @@ struct WebController {
             "tenantName": tenant.name, "ticketId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
             "canWrite": principal.tenant?.role.can(.ticketsWrite) == true,
         ], request: req)
+    }
+
+    /// Routing rules (the page works through the routing rules API).
+    @Sendable func routingRules(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard principal.tenant != nil else { return req.redirect(to: "/", redirectType: .normal) }
+        let (scope, _) = try req.requireTenant(.ticketsRead)
+        let tenant = try await TenantRepository(db: req.db).current(scope)
+        return pages.render("routing", ["tenantName": tenant.name, "canManage": principal.tenant?.role.can(.settingsManage) == true],
+                            request: req)
     }
 
     @Sendable func signupPage(_ req: Request) async throws -> Response {

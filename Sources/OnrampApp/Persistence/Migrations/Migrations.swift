@@ -16,6 +16,7 @@ enum Migrations001 {
         migrations.add(CreateJobs())
         migrations.add(CreateImports())
         migrations.add(CreateTickets())
+        migrations.add(CreateRoutingRules())
     }
 }
 

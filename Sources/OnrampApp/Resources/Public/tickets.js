@@ -115,8 +115,24 @@ async function reply(event) {
   render(result.data);
 }
 
+async function dryRun() {
+  const result = await api("POST", "/api/v1/routing-rules/dry-run", { ticket_id: ticketId, event: "ticket_created" });
+  const list = el("dry-run-trace");
+  list.hidden = false;
+  list.replaceChildren();
+  if (!result.ok) { list.append(Object.assign(document.createElement("li"), { textContent: result.data?.detail || "The dry run failed." })); return; }
+  if (!result.data.trace.length) list.append(Object.assign(document.createElement("li"), { textContent: "There are no routing rules yet." }));
+  for (const entry of result.data.trace) {
+    const item = document.createElement("li");
+    item.dataset.outcome = entry.outcome;
+    item.textContent = `${entry.name} (v${entry.version}): ${entry.outcome} — ${entry.reason}`;
+    list.append(item);
+  }
+}
+
 if (ticketId) {
   loadTicket();
+  el("dry-run").addEventListener("click", dryRun);
   el("ticket-update")?.addEventListener("submit", saveTicket);
   el("reply")?.addEventListener("submit", reply);
 } else {

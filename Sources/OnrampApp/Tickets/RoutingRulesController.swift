@@ -1,0 +1,202 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// Routing rules are sent as JSON with the app's coders (snake_case keys).
+extension RoutingRule: Content {}
+
+/// Routing rules (WF-1): list, create, revise (each change is a new version), and a dry run
+/// that shows which rules would fire for a ticket and why.
+struct RoutingRulesController {
+    /// A rule as a client writes it (the id and version are Onramp's).
+    struct RuleInput: Content {
+        var name: String?
+        var position: Int?
+        var events: [RuleEvent]?
+        var conditions: ConditionGroup?
+        var actions: [RuleAction]?
+        var stopProcessing: Bool?
+        var enabled: Bool?
+    }
+
+    struct RulePage: Content {
+        let items: [RoutingRule]
+    }
+
+    struct DryRunRequest: Content {
+        var ticketId: UUID?
+        var event: RuleEvent?
+    }
+
+    struct DryRunResponse: Content {
+        let event: RuleEvent
+        let firedRuleIds: [UUID]
+        let actions: [RuleAction]
+        let trace: [RuleTrace]
+    }
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        let ruleID = APIOperation.Parameter(name: "ruleId", location: .path, description: "The rule's id.", schema: Schemas.uuid)
+        routes.register(.init(
+            id: "listRoutingRules", method: .GET, path: "/api/v1/routing-rules", tag: "Workflows",
+            summary: "The tenant's routing rules in the order they run",
+            responses: [.init(status: 200, description: "The rules.", schema: Schemas.ref("RoutingRulePage"))]
+        ), in: registry, use: list)
+        routes.register(.init(
+            id: "createRoutingRule", method: .POST, path: "/api/v1/routing-rules", tag: "Workflows",
+            summary: "Adds a routing rule (event, conditions, actions, stop processing)",
+            requestBody: Schemas.ref("RoutingRuleInput"),
+            responses: [.init(status: 201, description: "The rule, version 1.", schema: Schemas.ref("RoutingRule"))]
+        ), in: registry, use: create)
+        routes.register(.init(
+            id: "updateRoutingRule", method: .PUT, path: "/api/v1/routing-rules/{ruleId}", tag: "Workflows",
+            summary: "Replaces a routing rule; the stored rule becomes its next version",
+            parameters: [ruleID], requestBody: Schemas.ref("RoutingRuleInput"),
+            responses: [.init(status: 200, description: "The rule's new version.", schema: Schemas.ref("RoutingRule"))]
+        ), in: registry, use: update)
+        routes.register(.init(
+            id: "dryRunRoutingRules", method: .POST, path: "/api/v1/routing-rules/dry-run", tag: "Workflows",
+            summary: "Which rules would fire for a ticket, with the reason for each rule; nothing changes",
+            requestBody: Schemas.ref("RoutingDryRunRequest"),
+            responses: [.init(status: 200, description: "The actions and a trace per rule.", schema: Schemas.ref("RoutingDryRun"))]
+        ), in: registry, use: dryRun)
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+
+    static func rules(in scope: TenantScope, on db: any Database) async throws -> [RoutingRule] {
+        try await db.sql.raw("""
+            SELECT definition FROM routing_rules WHERE tenant_id = \(bind: scope.tenantID) ORDER BY position, created_at LIMIT 1000
+            """).all().compactMap { row in
+            try? decoder.decode(RoutingRule.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
+        }
+    }
+
+    @Sendable func list(_ req: Request) async throws -> RulePage {
+        let (scope, _) = try req.requireTenant(.ticketsRead)
+        return RulePage(items: try await Self.rules(in: scope, on: req.db))
+    }
+
+    /// Builds and checks a rule from the input; every problem is reported together.
+    static func rule(_ input: RuleInput, id: UUID, version: Int) throws -> RoutingRule {
+        var errors: [FieldError] = []
+        let name = (input.name ?? "").trimmingWhitespace()
+        if name.isEmpty || name.count > 200 {
+            errors.append(FieldError(field: "name", message: "A rule needs a name of 1 to 200 characters.", code: "required"))
+        }
+        if let position = input.position, !(0...100_000).contains(position) {
+            errors.append(FieldError(field: "position", message: "Position is a whole number from 0 to 100000.", code: "out_of_range"))
+        }
+        if (input.actions?.count ?? 0) > 50 || (input.conditions.map { $0.all.count + $0.any.count } ?? 0) > 50 {
+            errors.append(FieldError(field: "conditions", message: "A rule has at most 50 conditions and 50 actions.", code: "too_long"))
+        }
+        let rule = RoutingRule(id: id, name: name, position: input.position ?? 0, version: version,
+                               events: Set(input.events ?? [.ticketCreated]), conditions: input.conditions ?? ConditionGroup(),
+                               actions: input.actions ?? [], stopProcessing: input.stopProcessing ?? false, enabled: input.enabled ?? true)
+        errors += rule.validate().filter { error in !(error.field == "name" && !errors.contains { $0.field == "name" } && name.isEmpty) }
+        if input.events?.isEmpty == true {
+            errors.append(FieldError(field: "events", message: "Choose at least one event: ticket_created, ticket_updated or message_created.", code: "required"))
+        }
+        if !errors.isEmpty { throw Problem.validation(ValidationFailure(errors)) }
+        return rule
+    }
+
+    func decodeInput(_ req: Request) throws -> RuleInput {
+        do {
+            return try req.decodeJSON(RuleInput.self)
+        } catch let error as DecodingError {
+            throw Problem.validation(ValidationFailure([FieldError(field: "rule", message: "The rule cannot be read: \(Self.describe(error))", code: "invalid")]))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.settingsManage)
+        let rule = try Self.rule(try decodeInput(req), id: TimeOrderedID.make(), version: 1)
+        let definition = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            try await db.sql.raw("""
+                INSERT INTO routing_rules (id, tenant_id, position, version, definition, created_at, updated_at)
+                VALUES (\(bind: rule.id), \(bind: scope.tenantID), \(bind: rule.position), 1, \(bind: definition), \(bind: Date()), \(bind: Date()))
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "routing_rule.created", target: "routing_rule:\(rule.id)",
+                                      change: .init(after: ["name": rule.name, "version": "1"]), requestID: requestID)
+        }
+        return try await rule.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func update(_ req: Request) async throws -> RoutingRule {
+        let (scope, principal) = try req.requireTenant(.settingsManage)
+        guard let raw = req.parameters.get("ruleId"), let id = UUID(uuidString: raw),
+              let row = try await req.db.sql.raw("""
+                SELECT version, definition FROM routing_rules WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).first() else { throw Problem.notFound("That routing rule") }
+        let version = try row.decode(column: "version", as: Int.self)
+        let before = try row.decode(column: "definition", as: String.self)
+        let rule = try Self.rule(try decodeInput(req), id: id, version: version + 1)
+        let definition = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            try await db.sql.raw("""
+                UPDATE routing_rules SET position = \(bind: rule.position), version = \(bind: rule.version), definition = \(bind: definition),
+                    updated_at = \(bind: Date())
+                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "routing_rule.updated", target: "routing_rule:\(id)",
+                                      change: .init(before: ["definition": String(before.prefix(2_000))],
+                                                    after: ["definition": String(definition.prefix(2_000)), "version": String(rule.version)]),
+                                      requestID: requestID)
+        }
+        return rule
+    }
+
+    @Sendable func dryRun(_ req: Request) async throws -> DryRunResponse {
+        let (scope, _) = try req.requireTenant(.ticketsRead)
+        let input = try req.decodeJSON(DryRunRequest.self)
+        guard let ticketID = input.ticketId else {
+            throw Problem.validation(ValidationFailure([FieldError(field: "ticket_id", message: "Name the ticket to try the rules on.", code: "required")]))
+        }
+        guard let ticket = try await TicketsController.find(ticketID, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
+        let event = input.event ?? .ticketCreated
+        let last = ticket.messages.last
+        let context = RuleContext(
+            event: event,
+            ticket: .init(subject: ticket.subject, status: ticket.status, priority: ticket.priority, channel: ticket.channel,
+                          category: ticket.type, tags: Set(ticket.tags), customFields: ticket.customFields.mapValues { .text($0) },
+                          createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, team: ticket.team,
+                          assignee: ticket.assigneeId?.uuidString.lowercased()),
+            message: last.map { .init(body: $0.body, fromCustomer: $0.fromCustomer, channel: ticket.channel) },
+            contact: .init(email: ticket.requester.email, name: ticket.requester.name), now: Date())
+        let set: CompiledRuleSet
+        do {
+            set = try CompiledRuleSet(rules: try await Self.rules(in: scope, on: req.db))
+        } catch let failure as ValidationFailure {
+            throw Problem.validation(failure)
+        }
+        let evaluation = set.dryRun(context)
+        return DryRunResponse(event: evaluation.event, firedRuleIds: evaluation.firedRuleIDs, actions: evaluation.actions, trace: evaluation.trace)
+    }
+}
