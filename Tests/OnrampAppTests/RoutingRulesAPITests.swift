@@ -42,8 +42,7 @@ struct RoutingRulesAPITests {
                 "subject": "Question", "body": "My INVOICE is wrong", "priority": "urgent", "channel": "email",
             ])).jsonObject()
             let ticketID = try #require(ticket["id"] as? String)
-            let dry = try await app.testing().sendRequest(.POST, "/api/v1/routing-rules/dry-run", headers: account.bearer + .json,
-                                                          body: .json(["ticket_id": ticketID]))
+            let dry = try await app.testing().sendRequest(.POST, "/api/v1/tickets/\(ticketID)/routing-dry-run", headers: account.bearer)
             #expect(dry.status == .ok, "\(dry.body.string)")
             let result = try dry.jsonObject()
             #expect((result["fired_rule_ids"] as? [String])?.map { $0.lowercased() } == [id.lowercased()])
@@ -87,8 +86,8 @@ struct RoutingRulesAPITests {
             let refused = try await app.testing().sendRequest(.POST, "/api/v1/routing-rules", headers: ["Authorization": "Bearer \(agent)"] + .json,
                                                               body: .json(urgent))
             try refused.expectProblem(.forbidden)
-            let missing = try await app.testing().sendRequest(.POST, "/api/v1/routing-rules/dry-run", headers: account.bearer + .json,
-                                                              body: .json(["ticket_id": UUID().uuidString]))
+            let missing = try await app.testing().sendRequest(.POST, "/api/v1/tickets/\(UUID().uuidString)/routing-dry-run",
+                                                              headers: account.bearer + .json, body: .json(["event": "message_created"]))
             try missing.expectProblem(.notFound)
         }
     }

@@ -216,8 +216,9 @@ enum Schemas {
         ], required: ["id", "name", "position", "version", "events", "conditions", "actions", "stop_processing", "enabled"]),
         "RoutingRulePage": Schema.object(["items": Schema.array(ref("RoutingRule"))], required: ["items"]),
         "RoutingDryRunRequest": Schema.object([
-            "ticket_id": uuid, "event": Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue)),
-        ], required: ["ticket_id"]),
+            "event": Schema.string("The event to try the rules for (default ticket_created).",
+                                   enumeration: RuleEvent.allCases.map(\.rawValue), nullable: true),
+        ]),
         "RoutingDryRun": Schema.object([
             "event": Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue)),
             "fired_rule_ids": Schema.array(uuid), "actions": Schema.array(ref("RoutingAction")),

@@ -88,6 +88,9 @@ enum OpenAPIDocument {
         if operation.requestBody != nil || !operation.uploadMediaTypes.isEmpty { statuses.formUnion([413, 415, 422]) }
         if operation.parameters.contains(where: { $0.location == .query }) { statuses.insert(422) }
         if operation.security == .signedIn { statuses.formUnion([401, 403]) }
+        // Credentials that are sent are checked everywhere: a revoked or unknown token is a 401
+        // even on an operation that needs none.
+        statuses.insert(401)
         if operation.path.contains("{") { statuses.insert(404) }
         for status in statuses.sorted() {
             var headers: [String: JSONValue] = ["X-Request-ID": requestIDHeader]

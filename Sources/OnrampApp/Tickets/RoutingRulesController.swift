@@ -26,7 +26,6 @@ struct RoutingRulesController {
     }
 
     struct DryRunRequest: Content {
-        var ticketId: UUID?
         var event: RuleEvent?
     }
 
@@ -57,9 +56,10 @@ struct RoutingRulesController {
             responses: [.init(status: 200, description: "The rule's new version.", schema: Schemas.ref("RoutingRule"))]
         ), in: registry, use: update)
         routes.register(.init(
-            id: "dryRunRoutingRules", method: .POST, path: "/api/v1/routing-rules/dry-run", tag: "Workflows",
-            summary: "Which rules would fire for a ticket, with the reason for each rule; nothing changes",
-            requestBody: Schemas.ref("RoutingDryRunRequest"),
+            id: "dryRunRoutingRules", method: .POST, path: "/api/v1/tickets/{ticketId}/routing-dry-run", tag: "Workflows",
+            summary: "Which routing rules would fire for this ticket, with the reason for each rule; nothing changes",
+            parameters: [.init(name: "ticketId", location: .path, description: "The ticket to try the rules on.", schema: Schemas.uuid)],
+            requestBody: Schemas.ref("RoutingDryRunRequest"), requestBodyOptional: true,
             responses: [.init(status: 200, description: "The actions and a trace per rule.", schema: Schemas.ref("RoutingDryRun"))]
         ), in: registry, use: dryRun)
     }
@@ -175,10 +175,9 @@ struct RoutingRulesController {
 
     @Sendable func dryRun(_ req: Request) async throws -> DryRunResponse {
         let (scope, _) = try req.requireTenant(.ticketsRead)
-        let input = try req.decodeJSON(DryRunRequest.self)
-        guard let ticketID = input.ticketId else {
-            throw Problem.validation(ValidationFailure([FieldError(field: "ticket_id", message: "Name the ticket to try the rules on.", code: "required")]))
-        }
+        guard let raw = req.parameters.get("ticketId"), let ticketID = UUID(uuidString: raw) else { throw Problem.notFound("That ticket") }
+        // The body is optional: without one the rules are tried as on a new ticket.
+        let input = (req.body.data?.readableBytes ?? 0) > 0 ? try req.decodeJSON(DryRunRequest.self) : DryRunRequest()
         guard let ticket = try await TicketsController.find(ticketID, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         let event = input.event ?? .ticketCreated
         let last = ticket.messages.last

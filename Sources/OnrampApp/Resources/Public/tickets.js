@@ -116,7 +116,7 @@ async function reply(event) {
 }
 
 async function dryRun() {
-  const result = await api("POST", "/api/v1/routing-rules/dry-run", { ticket_id: ticketId, event: "ticket_created" });
+  const result = await api("POST", `/api/v1/tickets/${ticketId}/routing-dry-run`, { event: "ticket_created" });
   const list = el("dry-run-trace");
   list.hidden = false;
   list.replaceChildren();
