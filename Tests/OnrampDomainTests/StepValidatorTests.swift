@@ -213,6 +213,13 @@ struct StepValidatorTests {
         #expect(!Self.validate(step, F.invalidPatch(step)).errors.isEmpty)
     }
 
+    @Test func nightSlotsAreBusinessHoursToo() {
+        let night = Self.validate(.workflows, Self.hours(["fri": .string("22:00-06:00"), "sat": .string("closed")]))
+        #expect(night.errors.filter { $0.field.hasPrefix("business_hours") } == [])
+        let backwards = Self.validate(.workflows, Self.hours(["fri": .string("22:00-22:00")]))
+        #expect(backwards.errors.map(\.field) == ["business_hours.fri"])
+    }
+
     @Test("an invalid field is reported under its exact name", arguments: invalidCases)
     func invalidField(_ testCase: InvalidStepCase) {
         let validation = Self.validate(testCase.step, testCase.patch)

@@ -152,7 +152,7 @@ enum WizardForms {
             WizardStepForm(
                 intro: "Set response targets per priority and your opening hours.",
                 help: "First response is the time to the first public reply, resolution the time to solve; both are counted in "
-                    + "business hours. Write hours as 09:00-17:00, several slots separated by commas, or closed.",
+                    + "business hours. Write hours as 09:00-17:00, several slots separated by commas, 22:00-06:00 for a night, or closed.",
                 groups: StepValidator.priorities.map { priority in
                     WizardFieldGroup(legend: "\(priority.capitalized) priority (minutes)", fields: [
                         .init(path: "sla.\(priority).first_response_minutes", label: "First response", kind: .number, required: true),

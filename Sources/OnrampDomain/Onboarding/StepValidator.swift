@@ -212,9 +212,13 @@ public enum StepValidator {
             for day in weekdays {
                 guard let value = hours[day] else { continue }
                 anyDay = true
-                guard let slots = value.stringValue, BusinessHoursText.parse(slots) != nil else {
-                    check.error("business_hours.\(day)", "Write hours as 09:00-17:00, several slots separated by commas, or closed.", "invalid_format")
+                // The same reading as the desk's business calendar: night slots such as 22:00-06:00 count.
+                guard let text = value.stringValue else {
+                    check.error("business_hours.\(day)", "Write hours as 09:00-17:00, several slots separated by commas, 22:00-06:00 for a night, or closed.", "invalid_format")
                     continue
+                }
+                if case .failure(let problem) = BusinessCalendar.daySlots(text) {
+                    check.error("business_hours.\(day)", problem.message, "invalid_format")
                 }
             }
             if !anyDay { check.error("business_hours", "Set the hours of at least one day.", "required") }
