@@ -310,6 +310,12 @@ struct ImportRunTests {
             let missing = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: account.bearer
                 + ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: .text(empty))
             try missing.expectProblem(.unprocessableEntity)
+
+            // A header name that is not ASCII (a fuzzer's find: the library parser used before crashed on it).
+            let odd = Array("--\(boundary)\r\n".utf8) + [0xC3, 0xA9] + Array(": x\r\n\r\ndata\r\n--\(boundary)--\r\n".utf8)
+            let refused = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: account.bearer
+                + ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: odd))
+            try refused.expectProblem(.badRequest)
         }
     }
 

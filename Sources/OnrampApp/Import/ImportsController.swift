@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 import OnrampDomain
 import SQLKit
-import MultipartKit
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -123,58 +122,18 @@ struct ImportsController {
         enum CodingKeys: String, CodingKey { case fileName = "file_name" }
     }
 
-    /// Collects the bytes of the `file` part of a multipart body as the parser finds them.
-    final class MultipartFile: @unchecked Sendable {
-        var inFile = false
-        var found = false
-        var done = false
-        var fileName: String?
-        var pending = ByteBuffer()
-
-        func header(_ name: String, _ value: String) {
-            guard name.lowercased() == "content-disposition", !done else { return }
-            let parameters = Self.parameters(value)
-            if parameters["name"] == "file" {
-                inFile = true
-                found = true
-                fileName = parameters["filename"]
-            }
-        }
-
-        /// `form-data; name="file"; filename="tickets.csv"` → ["name": "file", "filename": "tickets.csv"]
-        static func parameters(_ value: String) -> [String: String] {
-            var result: [String: String] = [:]
-            for part in value.split(separator: ";").dropFirst() {
-                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard pair.count == 2 else { continue }
-                result[pair[0].lowercased()] = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-            return result
-        }
-    }
-
     @Sendable func create(_ req: Request) async throws -> Response {
         let (scope, principal) = try req.requireTenant(.onboardingManage)
         let name = (try? req.query.decode(Query.self).fileName)?.trimmingCharacters(in: .whitespacesAndNewlines)
         let limit = req.onramp.settings.importMaxBytes
         // A multipart form (a browser's file input) carries the file in its part named `file`;
         // any other body is the file itself.
-        var parser: MultipartParser?
-        let multipart = MultipartFile()
+        var multipart: MultipartReader?
         if let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data" {
-            guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
-                throw Problem(.malformedRequest, "The multipart body has no boundary in its Content-Type.")
+            guard let boundary = type.parameters["boundary"], let reader = MultipartReader(boundary: boundary) else {
+                throw Problem(.malformedRequest, "The multipart body has no usable boundary in its Content-Type.")
             }
-            let created = MultipartParser(boundary: boundary)
-            created.onHeader = { multipart.header($0, $1) }
-            created.onBody = { buffer in
-                if multipart.inFile && !multipart.done { multipart.pending.writeBuffer(&buffer) }
-            }
-            created.onPartComplete = {
-                if multipart.inFile { multipart.done = true }
-                multipart.inFile = false
-            }
-            parser = created
+            multipart = reader
         } else if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
             throw Problem(.payloadTooLarge, "The file is \(declared) bytes; imports accept at most \(limit) bytes.")
         }
@@ -194,13 +153,14 @@ struct ImportsController {
                                             flags: .allowFileCreation(posixMode: 0o600)) { handle in
                 for try await received in req.body {
                     var chunk = received
-                    if let parser {
-                        do { try parser.execute(received) } catch {
-                            throw Problem(.malformedRequest, "The multipart body is malformed: \(error).")
+                    if multipart != nil {
+                        do {
+                            let bytes = try received.withUnsafeReadableBytes { try multipart!.feed($0) }
+                            if bytes.isEmpty { continue }
+                            chunk = ByteBuffer(bytes: bytes)
+                        } catch let failure as MultipartReader.Failure {
+                            throw Problem(.malformedRequest, "The form cannot be read: \(failure.description)")
                         }
-                        chunk = multipart.pending
-                        multipart.pending = ByteBuffer()
-                        if chunk.readableBytes == 0 { continue }
                     }
                     size += chunk.readableBytes
                     if size > limit {
@@ -213,14 +173,19 @@ struct ImportsController {
                     try await fileio.write(fileHandle: handle, buffer: chunk)
                 }
             }
-            if parser != nil && !multipart.found {
+            if let multipart {
+                do { try multipart.finish() } catch {
+                    throw Problem(.malformedRequest, "The form cannot be read: \(error.description)")
+                }
+            }
+            if let multipart, !multipart.foundFile {
                 throw Problem.validation(ValidationFailure([FieldError(field: "file", message: "The form has no part named “file” with the export in it.", code: "required")]))
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
-        let chosenName = name?.isEmpty == false ? name : multipart.fileName
+        let chosenName = name?.isEmpty == false ? name : multipart?.fileName
         let fileName = String((chosenName?.isEmpty == false ? chosenName! : "upload").filter { !$0.isNewline && $0 != "\0" }.prefix(255))
         let detection: ImportDetection
         do {
