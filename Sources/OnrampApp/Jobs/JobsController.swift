@@ -99,9 +99,7 @@ struct JobsController {
         let query = try req.query.decode(Query.self)
         var errors = FieldErrors()
         let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50
-        if let state = query.state, JobState(rawValue: state) == nil {
-            errors.add("state", "State is one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-        }
+        let _: JobState? = errors.choice(query.state, field: "state", label: "State")
         try errors.check()
         var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM jobs WHERE tenant_id = \(bind: scope.tenantID)"
         if let state = query.state { sql = sql + " AND state = \(bind: state)" }

@@ -218,12 +218,8 @@ struct TicketsController {
         // The largest whole number JSON carries exactly, as the document says.
         let before = errors.wholeNumber(query.before, field: "before", label: "Before", in: 1...9_007_199_254_740_991,
                                         fallback: Int.max) ?? Int.max
-        if let status = query.status, TicketStatus(rawValue: status) == nil {
-            errors.add("status", "Status is one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-        }
-        if let priority = query.priority, TicketPriority(rawValue: priority) == nil {
-            errors.add("priority", "Priority is one of \(TicketPriority.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-        }
+        let status: TicketStatus? = errors.choice(query.status, field: "status", label: "Status")
+        let priority: TicketPriority? = errors.choice(query.priority, field: "priority", label: "Priority")
         let assignee = query.assignee_id.flatMap(UUID.init(uuidString:))
         if query.assignee_id != nil && assignee == nil { errors.add("assignee_id", "Assignee is a member's id (a UUID).", code: "invalid_format") }
         if (query.q?.count ?? 0) > 200 { errors.add("q", "Search for at most 200 characters.", code: "too_long") }
@@ -233,8 +229,8 @@ struct TicketsController {
             LEFT JOIN contacts c ON c.id = t.requester_id AND c.tenant_id = t.tenant_id
             WHERE t.tenant_id = \(bind: scope.tenantID) AND t.number < \(bind: Int64(clamping: before))
             """
-        if let status = query.status { sql = sql + " AND t.status = \(bind: status)" }
-        if let priority = query.priority { sql = sql + " AND t.priority = \(bind: priority)" }
+        if let status { sql = sql + " AND t.status = \(bind: status.rawValue)" }
+        if let priority { sql = sql + " AND t.priority = \(bind: priority.rawValue)" }
         if let assignee { sql = sql + " AND t.assignee_id = \(bind: assignee)" }
         if let words = query.q?.trimmingWhitespace(), !words.isEmpty {
             let pattern = "%" + words.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
@@ -312,20 +308,8 @@ struct TicketsController {
         let input = try req.decodeJSON(UpdateRequest.self)
         var errors = FieldErrors()
         let subject = input.subject.flatMap { errors.requireText($0, field: "subject", label: "Subject", maxLength: 500) }
-        let status = input.status.flatMap { raw -> TicketStatus? in
-            guard let status = TicketStatus(rawValue: raw) else {
-                errors.add("status", "Status is one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-                return nil
-            }
-            return status
-        }
-        let priority = input.priority.flatMap { raw -> TicketPriority? in
-            guard let priority = TicketPriority(rawValue: raw) else {
-                errors.add("priority", "Priority is one of \(TicketPriority.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-                return nil
-            }
-            return priority
-        }
+        let status: TicketStatus? = errors.choice(input.status, field: "status", label: "Status")
+        let priority: TicketPriority? = errors.choice(input.priority, field: "priority", label: "Priority")
         let team = input.team.map { $0.trimmingWhitespace().isEmpty ? "" : (errors.requireText($0, field: "team", label: "Team", maxLength: 100) ?? "") }
         let tags = input.tags.map { TicketDraft.normalisedTags($0, errors: &errors) }
         try errors.check()

@@ -41,10 +41,7 @@ public struct TicketDraft: Sendable, Equatable {
         var errors = FieldErrors()
         let subject = errors.requireText(subject, field: "subject", label: "Subject", maxLength: 500)
         let body = errors.requireText(body, field: "body", label: "The first message", maxLength: maxBodyLength, allowingLineBreaks: true)
-        let chosenPriority = priority.map { TicketPriority(rawValue: $0) } ?? .normal
-        if chosenPriority == nil {
-            errors.add("priority", "Priority is one of \(TicketPriority.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
-        }
+        let chosenPriority: TicketPriority? = priority == nil ? .normal : errors.choice(priority, field: "priority", label: "Priority")
         let chosenChannel = channel ?? "api"
         if !channels.contains(chosenChannel) {
             errors.add("channel", "Channel is one of \(channels.joined(separator: ", ")).", code: "invalid_choice")

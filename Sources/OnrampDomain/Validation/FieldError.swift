@@ -77,6 +77,18 @@ public struct FieldErrors: Sendable {
         return value
     }
 
+    /// Reads an optional choice among an enumeration's values; nil when absent, or when it was
+    /// added as an error naming the values allowed.
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ raw: String?, field: String, label: String) -> T?
+        where T.RawValue == String {
+        guard let raw else { return nil }
+        guard let value = T(rawValue: raw) else {
+            add(field, "\(label) is one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).", code: "invalid_choice")
+            return nil
+        }
+        return value
+    }
+
     public func check() throws(ValidationFailure) {
         try ValidationFailure.check(all)
     }
