@@ -222,7 +222,8 @@ struct TicketsController {
         let priority: TicketPriority? = errors.choice(query.priority, field: "priority", label: "Priority")
         let assignee = query.assignee_id.flatMap(UUID.init(uuidString:))
         if query.assignee_id != nil && assignee == nil { errors.add("assignee_id", "Assignee is a member's id (a UUID).", code: "invalid_format") }
-        if (query.q?.count ?? 0) > 200 { errors.add("q", "Search for at most 200 characters.", code: "too_long") }
+        // Counted in code points, as the document's maxLength is.
+        if (query.q?.unicodeScalars.count ?? 0) > 200 { errors.add("q", "Search for at most 200 characters.", code: "too_long") }
         try errors.check()
         var sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.summaryColumns) FROM tickets t

@@ -94,12 +94,16 @@ public struct MultipartReader: Sendable {
     }
 
     private mutating func readHeaders(_ block: [UInt8]) throws(Failure) {
-        guard block.allSatisfy({ $0 < 0x80 && ($0 >= 0x20 || $0 == 0x0D || $0 == 0x0A || $0 == 0x09) }) else {
+        // Values may be UTF-8 (RFC 7578 field and file names); names are ASCII tokens; no control bytes.
+        guard block.allSatisfy({ $0 >= 0x20 || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }) else {
             throw Failure(description: "A part of the form has headers that are not plain text.")
         }
         let text = String(decoding: block, as: UTF8.self)
         for line in text.split(separator: "\r\n") {
             guard let colon = line.firstIndex(of: ":") else { throw Failure(description: "A header of the form has no name.") }
+            guard !line[..<colon].isEmpty, line[..<colon].unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0 != "\u{7F}" }) else {
+                throw Failure(description: "A part of the form has headers that are not plain text.")
+            }
             let name = line[..<colon].lowercased()
             guard name == "content-disposition" else { continue }
             var parameters: [String: String] = [:]
