@@ -18,6 +18,8 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     ImportsController().register(on: app.routes, registry: registry)
     TicketsController().register(on: app.routes, registry: registry)
     RoutingRulesController().register(on: app.routes, registry: registry)
+    SLAController().register(on: app.routes, registry: registry)
+    TeamController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

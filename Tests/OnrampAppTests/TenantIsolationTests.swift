@@ -32,7 +32,8 @@ struct TenantIsolationTests {
             let ruleA = try #require(try rule.jsonObject()["id"] as? String)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
                                             "tenantId": tenantA.tenantID.uuidString, "jobId": jobA,
-                                            "importId": importA, "ticketId": ticketA, "ruleId": ruleA]
+                                            "importId": importA, "ticketId": ticketA, "ruleId": ruleA,
+                                            "userId": tenantA.userID.uuidString]
 
             // act + check
             var probed = 0

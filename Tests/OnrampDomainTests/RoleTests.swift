@@ -38,14 +38,17 @@ struct RoleTests {
     @Test("a supervisor works tickets and reads reports but manages nothing")
     func supervisor() {
         #expect(Role.supervisor.permissions == [
-            .tenantRead, .membersRead, .ticketsRead, .ticketsWrite, .ticketsAssign,
+            .tenantRead, .membersRead, .ticketsRead, .ticketsNote, .ticketsWrite, .ticketsAssign,
             .reportsRead, .onboardingRead, .knowledgeBaseWrite, .apiTokensOwn,
         ])
     }
 
     @Test("an agent reads and writes tickets and holds its own tokens")
     func agent() {
-        #expect(Role.agent.permissions == [.tenantRead, .ticketsRead, .ticketsWrite, .onboardingRead, .apiTokensOwn])
+        #expect(Role.agent.permissions == [.tenantRead, .ticketsRead, .ticketsNote, .ticketsWrite, .onboardingRead, .apiTokensOwn])
+        #expect(Role.lightAgent.permissions == [.tenantRead, .ticketsRead, .ticketsNote, .onboardingRead])
+        #expect(Role.agent > Role.lightAgent && Role.lightAgent > Role.viewer)
+        #expect(Permission.grantable.isSuperset(of: Role.admin.permissions) && !Permission.grantable.contains(.billingManage))
         #expect(!Role.agent.can(.ticketsAssign))
         #expect(!Role.agent.can(.membersRead))
     }
@@ -88,8 +91,8 @@ struct RoleTests {
 
     @Test("ranks order the roles from viewer to owner")
     func rankOrdering() {
-        #expect(Role.allCases.map(\.rank) == [4, 3, 2, 1, 0])
-        #expect(Role.allCases.shuffled().sorted() == [.viewer, .agent, .supervisor, .admin, .owner])
+        #expect(Role.allCases.map(\.rank) == [5, 4, 3, 2, 1, 0])
+        #expect(Role.allCases.shuffled().sorted() == [.viewer, .lightAgent, .agent, .supervisor, .admin, .owner])
         #expect(Role.viewer < .agent)
         #expect(Role.agent < .supervisor)
         #expect(Role.supervisor < .admin)
@@ -102,7 +105,7 @@ struct RoleTests {
 
     @Test("raw values and JSON use the lower-case names")
     func rawValues() throws {
-        #expect(Role.allCases.map(\.rawValue) == ["owner", "admin", "supervisor", "agent", "viewer"])
+        #expect(Role.allCases.map(\.rawValue) == ["owner", "admin", "supervisor", "agent", "light_agent", "viewer"])
         #expect(Role(rawValue: "admin") == .admin)
         #expect(Role(rawValue: "Admin") == nil)
         let decoded = try JSONDecoder().decode([Role].self, from: Data(#"["viewer","owner"]"#.utf8))

@@ -9,7 +9,9 @@ enum Schemas {
     static let nullableDateTime = Schema.string(format: "date-time", nullable: true)
     static let role = Schema.string("Role inside the tenant.", enumeration: Role.allCases.map(\.rawValue))
 
-    static let all: [String: JSONValue] = [
+    static let all: [String: JSONValue] = core.merging(team) { first, _ in first }
+
+    static let core: [String: JSONValue] = [
         "SignupRequest": Schema.object([
             "organization_name": Schema.text("The company's name.", maxLength: 120),
             "name": Schema.text("Your name.", maxLength: 120),
@@ -161,6 +163,8 @@ enum Schemas {
             "tags": Schema.array(Schema.string()), "custom_fields": ["type": "object", "additionalProperties": Schema.string()],
             "source": Schema.string("The helpdesk it was imported from.", nullable: true),
             "created_at": dateTime, "updated_at": dateTime,
+            "sla": ["anyOf": [ref("SlaState"), ["type": "null"]]],
+            "queue_reason": Schema.string("Why the ticket waits in its team's queue.", nullable: true),
             "messages": Schema.array(Schema.object([
                 "id": uuid, "visibility": Schema.string(enumeration: ["public", "internal"]), "from_customer": Schema.boolean,
                 "author": Schema.string(nullable: true), "body": Schema.string(), "created_at": dateTime,

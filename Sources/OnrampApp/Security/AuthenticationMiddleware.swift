@@ -29,10 +29,12 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         guard let secret = APITokenSecret(token),
               let row = try await db.sql.raw("""
                   SELECT t.id AS token_id, t.tenant_id, t.expires_at, t.revoked_at, t.last_used_at,
-                         u.id AS user_id, u.email, u.name, u.is_operator, m.role
+                         u.id AS user_id, u.email, u.name, u.is_operator, m.role, m.custom_role_id,
+                         r.name AS custom_role_name, r.permissions AS custom_role_permissions
                   FROM api_tokens t
                   JOIN users u ON u.id = t.user_id
                   JOIN memberships m ON m.user_id = t.user_id AND m.tenant_id = t.tenant_id
+                  LEFT JOIN custom_roles r ON r.id = m.custom_role_id AND r.tenant_id = m.tenant_id
                   WHERE t.token_hash = \(bind: secret.hash)
                   """).first(),
               try row.decodeNil(column: "revoked_at"),
@@ -50,7 +52,8 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                          email: try row.decode(column: "email", as: String.self),
                          name: try row.decode(column: "name", as: String.self),
                          isOperator: try row.decode(column: "is_operator", as: Bool.self),
-                         tenant: (TenantScope(tenantID: try row.decode(column: "tenant_id", as: UUID.self)), role),
+                         tenant: TenantAccess(scope: TenantScope(tenantID: try row.decode(column: "tenant_id", as: UUID.self)), role: role,
+                                              customRole: try CustomRoles.decode(row)),
                          credential: .apiToken(id: tokenID))
     }
 
@@ -59,12 +62,19 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         guard let session = try await WebSessions.find(secret: secret, reading: db, using: writer),
               let user = try await User.find(session.userID, on: db)
         else { return nil }
-        var tenant: (TenantScope, Role)?
+        var tenant: TenantAccess?
         if let tenantID = session.tenantID {
             guard let membership = try await Membership.query(on: db)
                 .filter(\.$tenantID == tenantID).filter(\.$userID == session.userID).first()
             else { return nil }
-            tenant = (TenantScope(tenantID: tenantID), membership.role)
+            var custom: (id: UUID, name: String, permissions: Set<Permission>)?
+            if let roleID = membership.customRoleID {
+                custom = try await CustomRoles.decode(try await db.sql.raw("""
+                    SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions
+                    FROM custom_roles WHERE id = \(bind: roleID) AND tenant_id = \(bind: tenantID)
+                    """).first())
+            }
+            tenant = TenantAccess(scope: TenantScope(tenantID: tenantID), role: membership.role, customRole: custom)
         } else if !user.isOperator {
             return nil
         }

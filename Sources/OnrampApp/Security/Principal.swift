@@ -14,17 +14,38 @@ struct Principal: Sendable {
     let name: String
     let isOperator: Bool
     /// The tenant and role the request acts in; nil for an operator without a membership.
-    let tenant: (scope: TenantScope, role: Role)?
+    let tenant: TenantAccess?
     let credential: Credential
 
     var permissions: Set<Permission> {
-        var all = tenant?.role.permissions ?? []
+        var all = tenant?.permissions ?? []
         if isOperator { all.formUnion(Permission.operatorPermissions) }
         return all
     }
 
     /// Label written to audit events.
     var actorLabel: String { "user:\(email)" }
+}
+
+/// A member's standing in one tenant: the role, and the permissions it grants. A custom role
+/// (built from permissions by the tenant's admins) replaces the role's permission template.
+struct TenantAccess: Sendable {
+    let scope: TenantScope
+    let role: Role
+    let customRole: (id: UUID, name: String)?
+    let permissions: Set<Permission>
+
+    init(scope: TenantScope, role: Role, customRole: (id: UUID, name: String, permissions: Set<Permission>)? = nil) {
+        self.scope = scope
+        self.role = role
+        self.customRole = customRole.map { ($0.id, $0.name) }
+        // A custom role never grants more than the template it is attached to allows to be granted.
+        permissions = customRole.map { $0.permissions.intersection(Permission.grantable) } ?? role.permissions
+    }
+
+    func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    var roleName: String { customRole?.name ?? role.rawValue }
 }
 
 private struct PrincipalKey: StorageKey {
@@ -52,8 +73,8 @@ extension Request {
         guard let tenant = principal.tenant else {
             throw Problem(.forbidden, "This action needs a tenant account; platform operators act on tenants from the operator area.")
         }
-        guard tenant.role.can(permission) else {
-            throw Problem(.forbidden, "Your role (\(tenant.role.rawValue)) does not include the permission \(permission.rawValue).")
+        guard tenant.can(permission) else {
+            throw Problem(.forbidden, "Your role (\(tenant.roleName)) does not include the permission \(permission.rawValue).")
         }
         return (tenant.scope, principal)
     }

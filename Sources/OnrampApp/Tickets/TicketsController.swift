@@ -69,6 +69,10 @@ struct TicketsController {
         let createdAt: Date
         let updatedAt: Date
         let messages: [Message]
+        /// The SLA policy and each measured metric's state; nil without a policy.
+        var sla: SLAMonitor.State?
+        /// Why the ticket waits in its team's queue instead of being assigned.
+        let queueReason: String?
     }
 
     struct TicketPage: Content {
@@ -175,7 +179,7 @@ struct TicketsController {
 
     static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> Ticket? {
         guard let row = try await db.sql.raw("""
-            SELECT \(unsafeRaw: summaryColumns), t.type, t.custom_fields, t.source_system
+            SELECT \(unsafeRaw: summaryColumns), t.type, t.custom_fields, t.source_system, t.queue_reason
             FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id AND c.tenant_id = t.tenant_id
             WHERE t.id = \(bind: id) AND t.tenant_id = \(bind: scope.tenantID)
             """).first() else { return nil }
@@ -198,7 +202,9 @@ struct TicketsController {
                       channel: summary.channel, type: try row.decode(column: "type", as: String?.self), team: summary.team,
                       assigneeId: summary.assigneeId, requester: summary.requester, tags: summary.tags, customFields: fields,
                       source: try row.decode(column: "source_system", as: String?.self),
-                      createdAt: summary.createdAt, updatedAt: summary.updatedAt, messages: messages)
+                      createdAt: summary.createdAt, updatedAt: summary.updatedAt, messages: messages,
+                      sla: try await SLAMonitor.state(ticket: id, scope: scope, now: Date(), on: db),
+                      queueReason: try row.decode(column: "queue_reason", as: String?.self))
     }
 
     struct ListQuery: Decodable {
@@ -297,6 +303,9 @@ struct TicketsController {
                 VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: id), 'public', \(bind: requesterID != nil),
                         \(bind: requesterID), \(bind: requesterID == nil ? userID : nil), \(bind: draft.body), \(bind: now))
                 """).run()
+            try await TicketWorkflow.record(.created, draft.priority.rawValue, ticket: id, scope: scope, user: userID, at: now, on: db)
+            try await TicketWorkflow.run(.ticketCreated, ticket: id, scope: scope,
+                                         message: .init(body: draft.body, fromCustomer: requesterID != nil, channel: draft.channel), now: now, on: db)
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         return try await ticket.encodeResponse(status: .created, for: req)
@@ -321,7 +330,7 @@ struct TicketsController {
             throw Problem(.conflict, TicketStatus.closed.refusal(to: .open)!)
         }
         if let assignee = input.assigneeId {
-            guard principal.tenant?.role.can(.ticketsAssign) == true else {
+            guard principal.tenant?.can(.ticketsAssign) == true else {
                 throw Problem(.forbidden, "Assigning tickets needs the supervisor role or higher.")
             }
             let member = try await req.db.sql.raw("""
@@ -331,22 +340,39 @@ struct TicketsController {
                 throw Problem.validation(ValidationFailure([FieldError(field: "assignee_id", message: "The assignee must be a member of this team.", code: "invalid")]))
             }
         }
-        let tagsJSON = tags.map { ImportValue.array($0.map { .text($0) }).json }
+        let userID = principal.userID
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE tickets SET subject = COALESCE(\(bind: subject), subject), status = COALESCE(\(bind: status?.rawValue), status),
-                    priority = COALESCE(\(bind: priority?.rawValue), priority), assignee_id = COALESCE(\(bind: input.assigneeId), assignee_id),
-                    group_name = CASE WHEN \(bind: team == nil) THEN group_name WHEN \(bind: team ?? "") = '' THEN NULL ELSE \(bind: team ?? "") END,
-                    tags = COALESCE(\(bind: tagsJSON), tags), updated_at = \(bind: Date())
-                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
+            let now = Date()
+            guard var ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { throw Problem.notFound("That ticket") }
+            if let subject { ticket.subject = subject }
+            if let status, status != ticket.status {
+                // Checked again inside the transaction: a concurrent change may have closed it.
+                if let refusal = ticket.status.refusal(to: status) { throw Problem(.conflict, refusal) }
+                try await TicketWorkflow.changeStatus(&ticket, to: status, scope: scope, user: userID, at: now, on: db)
+            }
+            if let priority, priority != ticket.priority {
+                ticket.priority = priority
+                try await TicketWorkflow.record(.priority, priority.rawValue, ticket: id, scope: scope, user: userID, at: now, on: db)
+            }
+            if let team, (team.isEmpty ? nil : team) != ticket.team {
+                ticket.team = team.isEmpty ? nil : team
+                try await TicketWorkflow.record(.team, ticket.team, ticket: id, scope: scope, user: userID, at: now, on: db)
+            }
+            if let assignee = input.assigneeId, assignee != ticket.assigneeID {
+                ticket.assigneeID = assignee
+                try await TicketWorkflow.record(.assigned, assignee.uuidString.lowercased(), ticket: id, scope: scope, user: userID, at: now, on: db)
+            }
+            if let tags { ticket.tags = tags }
+            try await db.sql.raw("UPDATE tickets SET subject = \(bind: ticket.subject) WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)").run()
+            try await TicketWorkflow.save(ticket, scope: scope, at: now, on: db)
+            try await TicketWorkflow.run(.ticketUpdated, ticket: id, scope: scope, message: nil, now: now, on: db)
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         return ticket
     }
 
     @Sendable func addMessage(_ req: Request) async throws -> Response {
-        let (scope, principal) = try req.requireTenant(.ticketsWrite)
+        let (scope, principal) = try req.requireTenant(.ticketsNote)
         let id = try ticketID(req)
         guard let current = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         let input = try req.decodeJSON(MessageRequest.self)
@@ -357,6 +383,9 @@ struct TicketsController {
             errors.add("visibility", "Visibility is public (a reply the customer sees) or internal (a note for the team).", code: "invalid_choice")
         }
         try errors.check()
+        if visibility == "public", principal.tenant?.can(.ticketsWrite) != true {
+            throw Problem(.forbidden, "Your role (\(principal.tenant?.roleName ?? "none")) writes internal notes only; a colleague answers the customer.")
+        }
         if current.status == TicketStatus.closed.rawValue {
             throw Problem(.conflict, "A closed ticket takes no more messages; open a follow-up ticket instead.")
         }
@@ -368,11 +397,20 @@ struct TicketsController {
                 VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: id), \(bind: visibility), \(bind: false),
                         \(bind: userID), \(bind: body!), \(bind: now))
                 """).run()
-            // A public reply to a new ticket means it is being worked on.
-            let status = visibility == "public" && current.status == TicketStatus.new.rawValue ? TicketStatus.open.rawValue : current.status
-            try await db.sql.raw("""
-                UPDATE tickets SET status = \(bind: status), updated_at = \(bind: now) WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
+            guard var ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { throw Problem.notFound("That ticket") }
+            if visibility == "public" {
+                try await TicketWorkflow.record(.agentReply, nil, ticket: id, scope: scope, user: userID, at: now, on: db)
+                try await db.sql.raw("""
+                    UPDATE tickets SET first_response_at = COALESCE(first_response_at, \(bind: now)) WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                    """).run()
+                // A public reply to a new ticket means it is being worked on.
+                if ticket.status == .new { try await TicketWorkflow.changeStatus(&ticket, to: .open, scope: scope, user: userID, at: now, on: db) }
+            } else {
+                try await TicketWorkflow.record(.note, nil, ticket: id, scope: scope, user: userID, at: now, on: db)
+            }
+            try await TicketWorkflow.save(ticket, scope: scope, at: now, on: db)
+            try await TicketWorkflow.run(.messageCreated, ticket: id, scope: scope,
+                                         message: .init(body: body!, fromCustomer: false, channel: ticket.channel), now: now, on: db)
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         return try await ticket.encodeResponse(status: .created, for: req)

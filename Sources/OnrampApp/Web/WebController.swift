@@ -63,8 +63,8 @@ struct WebController {
             let record = try await TenantRepository(db: req.db).current(tenant.scope)
             let session = try await OnboardingController().load(req, tenant.scope)
             context["tenantName"] = record.name
-            context["role"] = tenant.role.rawValue
-            context["canManage"] = tenant.role.can(.onboardingManage)
+            context["role"] = tenant.roleName
+            context["canManage"] = tenant.can(.onboardingManage)
             context["progress"] = session.progress
             context["currentStep"] = session.currentStep.title
             context["paused"] = session.state == .paused
@@ -136,7 +136,7 @@ struct WebController {
         if req.parameters.get("importId") != nil && id == nil { throw Problem.notFound("That import") }
         return pages.render("imports", [
             "tenantName": tenant.name, "importId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
-            "canManage": principal.tenant?.role.can(.onboardingManage) == true,
+            "canManage": principal.tenant?.can(.onboardingManage) == true,
         ], request: req)
     }
 
@@ -150,7 +150,7 @@ struct WebController {
         if req.parameters.get("ticketId") != nil && id == nil { throw Problem.notFound("That ticket") }
         return pages.render("tickets", [
             "tenantName": tenant.name, "ticketId": id?.uuidString.lowercased() ?? "", "detail": id != nil,
-            "canWrite": principal.tenant?.role.can(.ticketsWrite) == true,
+            "canWrite": principal.tenant?.can(.ticketsWrite) == true,
         ], request: req)
     }
 
@@ -160,7 +160,7 @@ struct WebController {
         guard principal.tenant != nil else { return req.redirect(to: "/", redirectType: .normal) }
         let (scope, _) = try req.requireTenant(.ticketsRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
-        return pages.render("routing", ["tenantName": tenant.name, "canManage": principal.tenant?.role.can(.settingsManage) == true],
+        return pages.render("routing", ["tenantName": tenant.name, "canManage": principal.tenant?.can(.settingsManage) == true],
                             request: req)
     }
 

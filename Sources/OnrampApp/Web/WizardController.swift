@@ -47,7 +47,7 @@ struct WizardController {
         let config = OnboardingController.redacted(.object(record.config)).objectValue ?? [:]
         let all = OnboardingStepID.allCases
         let index = all.firstIndex(of: step)!
-        let canManage = principal.tenant?.role.can(.onboardingManage) == true
+        let canManage = principal.tenant?.can(.onboardingManage) == true
         var context: [String: Any] = [
             "tenantName": tenant.name,
             "version": session.version,

@@ -146,7 +146,7 @@ enum WizardForms {
                 help: "Admins configure everything, supervisors manage queues and reports, agents answer tickets, viewers only read.",
                 groups: [.init(legend: nil, fields: [
                     .init(path: "invites", label: "Invitations", kind: .invites,
-                          options: Role.allCases.filter { $0 != .owner }.map { ($0.rawValue, $0.rawValue.capitalized) }),
+                          options: Role.allCases.filter { $0 != .owner }.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized) }),
                 ])])
         case .workflows:
             WizardStepForm(

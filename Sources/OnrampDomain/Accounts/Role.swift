@@ -1,6 +1,10 @@
 /// What a person may do inside one tenant.
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
-    case owner, admin, supervisor, agent, viewer
+    case owner, admin, supervisor, agent
+    /// Reads tickets and writes internal notes; never answers customers (a colleague from
+    /// another department helping out, as Zendesk's light agents).
+    case lightAgent = "light_agent"
+    case viewer
 
     /// The permissions this role grants, from the role permission templates.
     public var permissions: Set<Permission> {
@@ -10,10 +14,12 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
         case .admin:
             return Set(Permission.allCases).subtracting(Permission.platformOnly).subtracting([.tenantDelete, .billingManage])
         case .supervisor:
-            return [.tenantRead, .membersRead, .ticketsRead, .ticketsWrite, .ticketsAssign,
+            return [.tenantRead, .membersRead, .ticketsRead, .ticketsNote, .ticketsWrite, .ticketsAssign,
                     .reportsRead, .onboardingRead, .knowledgeBaseWrite, .apiTokensOwn]
         case .agent:
-            return [.tenantRead, .ticketsRead, .ticketsWrite, .onboardingRead, .apiTokensOwn]
+            return [.tenantRead, .ticketsRead, .ticketsNote, .ticketsWrite, .onboardingRead, .apiTokensOwn]
+        case .lightAgent:
+            return [.tenantRead, .ticketsRead, .ticketsNote, .onboardingRead]
         case .viewer:
             return [.tenantRead, .ticketsRead, .reportsRead, .onboardingRead]
         }
@@ -24,10 +30,11 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     /// Higher rank means more power; used to stop people granting more than they hold.
     public var rank: Int {
         switch self {
-        case .owner: 4
-        case .admin: 3
-        case .supervisor: 2
-        case .agent: 1
+        case .owner: 5
+        case .admin: 4
+        case .supervisor: 3
+        case .agent: 2
+        case .lightAgent: 1
         case .viewer: 0
         }
     }
@@ -48,6 +55,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case onboardingRead = "onboarding.read"
     case onboardingManage = "onboarding.manage"
     case ticketsRead = "tickets.read"
+    /// Internal notes on tickets (what a light agent may write).
+    case ticketsNote = "tickets.note"
     case ticketsWrite = "tickets.write"
     case ticketsAssign = "tickets.assign"
     case reportsRead = "reports.read"
@@ -62,4 +71,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
 
     /// What a platform operator may do, across tenants.
     public static let operatorPermissions: Set<Permission> = [.platformTenantsRead, .platformOperate]
+
+    /// What a custom role may be built from: everything but deleting the tenant, billing and the platform's own.
+    public static let grantable: Set<Permission> = Set(allCases).subtracting(platformOnly).subtracting([.tenantDelete, .billingManage])
 }

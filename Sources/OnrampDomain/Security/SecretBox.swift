@@ -45,6 +45,14 @@ public struct SecretBox: Sendable {
         String(SHA256.hash(data: key).hexEncoded.prefix(8))
     }
 
+    /// A hex HMAC-SHA256 of `message` under a key derived from the current master key for
+    /// `context` (HKDF): outgoing webhooks of a tenant are signed with it, so receivers can
+    /// check that a call came from Onramp, and no two contexts share a key.
+    public func signature(_ message: [UInt8], context: String) -> String {
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: current.key, info: Data(context.utf8), outputByteCount: 32)
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: key)).hexEncoded
+    }
+
     /// Seals `plaintext`. `context` (e.g. `tenant:<id>:whatsapp`) is authenticated but not stored:
     /// a sealed value copied to another context will not open.
     public func seal(_ plaintext: String, context: String = "") throws -> String {

@@ -17,6 +17,7 @@ enum Migrations001 {
         migrations.add(CreateImports())
         migrations.add(CreateTickets())
         migrations.add(CreateRoutingRules())
+        migrations.add(CreateTeamAndSLA())
     }
 }
 

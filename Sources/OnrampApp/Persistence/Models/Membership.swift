@@ -15,6 +15,8 @@ final class Membership: Model, @unchecked Sendable {
     @Field(key: "role") var role: Role
     @Field(key: "tour_state") var tourState: String
     @Field(key: "tour_stop") var tourStop: Int
+    /// A custom role's permissions replace the role's template.
+    @OptionalField(key: "custom_role_id") var customRoleID: UUID?
 
     init() {}
 

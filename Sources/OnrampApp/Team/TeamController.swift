@@ -1,0 +1,275 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// Custom roles: stored permissions that replace a member's role template.
+enum CustomRoles {
+    /// The custom role columns of a row (`custom_role_id`, `custom_role_name`, `custom_role_permissions`); nil without one.
+    static func decode(_ row: (any SQLRow)?) throws -> (id: UUID, name: String, permissions: Set<Permission>)? {
+        guard let row, let id = try row.decode(column: "custom_role_id", as: UUID?.self),
+              let name = try row.decode(column: "custom_role_name", as: String?.self),
+              let json = try row.decode(column: "custom_role_permissions", as: String?.self) else { return nil }
+        let names = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return (id, name, Set(names.compactMap(Permission.init(rawValue:))))
+    }
+}
+
+/// The team (TEAM-1..3): agents and their profiles (skills, languages, working hours,
+/// capacity, availability), roles (the permission templates and custom roles built from
+/// permissions) and each member's role.
+struct TeamController {
+    struct AgentDTO: Content {
+        struct CustomRoleRef: Content { let id: UUID; let name: String }
+        let userId: UUID
+        let name: String
+        let email: String
+        let role: String
+        let customRole: CustomRoleRef?
+        let availability: String
+        let openTickets: Int
+        let profile: ProfileDTO
+    }
+
+    /// The profile as the API shows it (snake_case by the app's coders).
+    struct ProfileDTO: Content {
+        let skills: [String: Int]
+        let languages: [String]
+        let timeZone: String
+        let workingHours: [String: String]
+        let capacity: Int
+        let teams: [String]
+    }
+
+    struct AgentPage: Content { let items: [AgentDTO] }
+
+    struct AvailabilityInput: Decodable { var availability: String? }
+
+    struct RoleInput: Content {
+        var role: String?
+        var customRoleId: UUID?
+    }
+
+    struct RoleDTO: Content {
+        let id: String
+        let name: String
+        let kind: String
+        let permissions: [String]
+    }
+
+    struct RolePage: Content { let items: [RoleDTO] }
+
+    struct CustomRoleInput: Content {
+        var name: String?
+        var permissions: [String]?
+    }
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        let userID = APIOperation.Parameter(name: "userId", location: .path, description: "The member's user id.", schema: Schemas.uuid)
+        let agent = APIOperation.Response(status: 200, description: "The agent.", schema: Schemas.ref("Agent"))
+        routes.register(.init(
+            id: "listAgents", method: .GET, path: "/api/v1/agents", tag: "Team",
+            summary: "The members who work tickets, with profile, availability and open tickets",
+            responses: [.init(status: 200, description: "The agents.", schema: Schemas.ref("AgentPage"))]
+        ), in: registry, use: listAgents)
+        routes.register(.init(
+            id: "updateAgentProfile", method: .PUT, path: "/api/v1/agents/{userId}/profile", tag: "Team",
+            summary: "Replaces an agent's profile (skills, languages, time zone, working hours, capacity, teams) and availability; agents edit their own",
+            parameters: [userID], requestBody: Schemas.ref("AgentProfileInput"), responses: [agent]
+        ), in: registry, use: updateProfile)
+        routes.register(.init(
+            id: "updateMemberRole", method: .PUT, path: "/api/v1/agents/{userId}/role", tag: "Team",
+            summary: "Gives a member a role, or a custom role built from permissions",
+            parameters: [userID], requestBody: Schemas.ref("MemberRoleInput"), responses: [agent], problems: [409]
+        ), in: registry, use: updateRole)
+        routes.register(.init(
+            id: "listRoles", method: .GET, path: "/api/v1/roles", tag: "Team",
+            summary: "The role permission templates and the tenant's custom roles",
+            responses: [.init(status: 200, description: "The roles.", schema: Schemas.ref("RolePage"))]
+        ), in: registry, use: listRoles)
+        routes.register(.init(
+            id: "createCustomRole", method: .POST, path: "/api/v1/roles", tag: "Team",
+            summary: "Builds a custom role from permissions (never more than the creator holds)",
+            requestBody: Schemas.ref("CustomRoleInput"),
+            responses: [.init(status: 201, description: "The role.", schema: Schemas.ref("Role"))], problems: [409]
+        ), in: registry, use: createRole)
+    }
+
+    static func dto(_ entry: AgentDirectory.Entry, customRoleName: String?) -> AgentDTO {
+        let document = entry.document
+        return AgentDTO(userId: entry.userID, name: entry.name, email: entry.email, role: entry.role.rawValue,
+                        customRole: entry.customRoleID.map { AgentDTO.CustomRoleRef(id: $0, name: customRoleName ?? "") },
+                        availability: entry.availability.rawValue, openTickets: entry.openTickets,
+                        profile: ProfileDTO(skills: document.skills, languages: document.languages, timeZone: document.timeZone,
+                                            workingHours: document.workingHours, capacity: document.capacity, teams: document.teams))
+    }
+
+    static func roleNames(_ scope: TenantScope, on db: any Database) async throws -> [UUID: String] {
+        var names: [UUID: String] = [:]
+        for row in try await db.sql.raw("SELECT id, name FROM custom_roles WHERE tenant_id = \(bind: scope.tenantID)").all() {
+            names[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
+        }
+        return names
+    }
+
+    @Sendable func listAgents(_ req: Request) async throws -> AgentPage {
+        let (scope, _) = try req.requireTenant(.ticketsRead)
+        let names = try await Self.roleNames(scope, on: req.db)
+        return AgentPage(items: try await AgentDirectory.profiles(scope: scope, on: req.db).map { Self.dto($0, customRoleName: $0.customRoleID.flatMap { names[$0] }) })
+    }
+
+    func member(_ req: Request, scope: TenantScope) async throws -> AgentDirectory.Entry {
+        guard let raw = req.parameters.get("userId"), let id = UUID(uuidString: raw),
+              let entry = try await AgentDirectory.profiles(scope: scope, on: req.db, only: id).first else {
+            throw Problem.notFound("That agent")
+        }
+        return entry
+    }
+
+    @Sendable func updateProfile(_ req: Request) async throws -> AgentDTO {
+        let (scope, principal) = try req.requireTenant(.ticketsRead)
+        let entry = try await member(req, scope: scope)
+        guard entry.userID == principal.userID || principal.tenant?.can(.membersManage) == true else {
+            throw Problem(.forbidden, "Only admins change other people's profiles; you can change your own.")
+        }
+        let document = try req.decodeDomainJSON(AgentProfileDocument.self, field: "profile").normalised
+        let availabilityText = try req.decodeDomainJSON(AvailabilityInput.self, field: "profile").availability
+        var errors: [FieldError] = []
+        let availability = availabilityText.map { AgentProfile.Availability(rawValue: $0) } ?? entry.availability
+        if availability == nil {
+            errors.append(FieldError(field: "availability", message: "Availability is online, away or offline.", code: "invalid_choice"))
+        }
+        do {
+            _ = try document.profile(id: entry.userID, name: entry.name.isEmpty ? "agent" : entry.name, availability: availability ?? .offline,
+                                     openTickets: entry.openTickets)
+        } catch {
+            errors += error.errors
+        }
+        if !errors.isEmpty { throw Problem.validation(ValidationFailure(errors)) }
+        let definition = String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
+        let requestID = req.requestID
+        let state = availability!.rawValue
+        try await req.writer.atomically { db in
+            try await db.sql.raw("""
+                INSERT INTO agent_profiles (tenant_id, user_id, definition, availability, updated_at)
+                VALUES (\(bind: scope.tenantID), \(bind: entry.userID), \(bind: definition), \(bind: state), \(bind: Date()))
+                ON CONFLICT (tenant_id, user_id) DO UPDATE SET definition = excluded.definition, availability = excluded.availability,
+                    updated_at = excluded.updated_at
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "agent_profile.updated", target: "user:\(entry.userID)",
+                                      change: .init(after: ["profile": String(definition.prefix(2_000)), "availability": state]), requestID: requestID)
+        }
+        let names = try await Self.roleNames(scope, on: req.db)
+        let updated = try await member(req, scope: scope)
+        return Self.dto(updated, customRoleName: updated.customRoleID.flatMap { names[$0] })
+    }
+
+    @Sendable func updateRole(_ req: Request) async throws -> AgentDTO {
+        let (scope, principal) = try req.requireTenant(.membersManage)
+        guard let raw = req.parameters.get("userId"), let userID = UUID(uuidString: raw),
+              let membership = try await Membership.query(on: req.db).filter(\.$tenantID == scope.tenantID).filter(\.$userID == userID).first()
+        else { throw Problem.notFound("That member") }
+        let input = try req.decodeJSON(RoleInput.self)
+        var errors = FieldErrors()
+        let role: Role? = input.role == nil ? (input.customRoleId == nil ? nil : .agent) : errors.choice(input.role, field: "role", label: "Role")
+        if input.role == nil && input.customRoleId == nil { errors.add("role", "Give a role, a custom_role_id, or both.", code: "required") }
+        try errors.check()
+        let own = principal.tenant?.role ?? .viewer
+        if let role, role > own || (membership.role > own) {
+            throw Problem(.forbidden, "You cannot give or take a role above your own (\(own.rawValue)).")
+        }
+        var custom: (id: UUID, name: String, permissions: Set<Permission>)?
+        if let id = input.customRoleId {
+            custom = try CustomRoles.decode(try await req.db.sql.raw("""
+                SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions
+                FROM custom_roles WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+                """).first())
+            guard let custom else {
+                throw Problem.validation(ValidationFailure([FieldError(field: "custom_role_id", message: "There is no such custom role in this account.", code: "unknown")]))
+            }
+            if !custom.permissions.isSubset(of: principal.tenant?.permissions ?? []) {
+                throw Problem(.forbidden, "The role \(custom.name) holds permissions you do not have; an owner must give it.")
+            }
+        }
+        let newRole = role ?? membership.role
+        let before = membership.role
+        let chosen = custom
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            if before == .owner && newRole != .owner {
+                let owners = try await Membership.query(on: db).filter(\.$tenantID == scope.tenantID).filter(\.$role == .owner).count()
+                if owners <= 1 { throw Problem(.conflict, "This is the account's only owner; make someone else owner first.") }
+            }
+            try await db.sql.raw("""
+                UPDATE memberships SET role = \(bind: newRole.rawValue), custom_role_id = \(bind: chosen?.id)
+                WHERE tenant_id = \(bind: scope.tenantID) AND user_id = \(bind: userID)
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "member.role_changed", target: "user:\(userID)",
+                                      change: .init(before: ["role": before.rawValue], after: ["role": newRole.rawValue, "custom_role": chosen?.name ?? ""]),
+                                      requestID: requestID)
+        }
+        guard let entry = try await AgentDirectory.profiles(scope: scope, on: req.db, only: userID).first else {
+            // A viewer is not an agent; describe the member anyway.
+            throw Problem(.conflict, "The member is now a viewer, who does not appear among agents.")
+        }
+        return Self.dto(entry, customRoleName: chosen?.name)
+    }
+
+    @Sendable func listRoles(_ req: Request) async throws -> RolePage {
+        let (scope, _) = try req.requireTenant(.tenantRead)
+        var items = Role.allCases.map { RoleDTO(id: $0.rawValue, name: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized,
+                                                kind: "template", permissions: $0.permissions.map(\.rawValue).sorted()) }
+        for row in try await req.db.sql.raw("""
+            SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions FROM custom_roles
+            WHERE tenant_id = \(bind: scope.tenantID) ORDER BY name LIMIT 200
+            """).all() {
+            if let custom = try CustomRoles.decode(row) {
+                items.append(RoleDTO(id: custom.id.uuidString.lowercased(), name: custom.name, kind: "custom",
+                                     permissions: custom.permissions.map(\.rawValue).sorted()))
+            }
+        }
+        return RolePage(items: items)
+    }
+
+    @Sendable func createRole(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.membersManage)
+        let input = try req.decodeJSON(CustomRoleInput.self)
+        var errors = FieldErrors()
+        let name = errors.requireText(input.name, field: "name", label: "Name", maxLength: 60)
+        if let name, Role.allCases.contains(where: { $0.rawValue == name.lowercased().replacingOccurrences(of: " ", with: "_") }) {
+            errors.add("name", "\(name) is a built-in role; choose another name.", code: "reserved")
+        }
+        var permissions = Set<Permission>()
+        for (index, raw) in (input.permissions ?? []).enumerated() {
+            if let permission = Permission(rawValue: raw), Permission.grantable.contains(permission) {
+                permissions.insert(permission)
+            } else {
+                errors.add("permissions[\(index)]", "\(raw) is not a permission a role can hold; see listRoles for the names.", code: "invalid_choice")
+            }
+        }
+        if permissions.isEmpty && errors.isEmpty { errors.add("permissions", "Choose at least one permission.", code: "required") }
+        try errors.check()
+        let missing = permissions.subtracting(principal.tenant?.permissions ?? [])
+        if !missing.isEmpty {
+            throw Problem(.forbidden, "You cannot grant permissions you do not hold: \(missing.map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
+        let id = TimeOrderedID.make()
+        let json = String(decoding: try JSONEncoder().encode(permissions.map(\.rawValue).sorted()), as: UTF8.self)
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            try await SLAController.refuseDuplicate("custom_roles", name: name!, scope: scope, on: db, what: "role")
+            try await db.sql.raw("""
+                INSERT INTO custom_roles (id, tenant_id, name, permissions, created_at)
+                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: name!), \(bind: json), \(bind: Date()))
+                """).run()
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "custom_role.created", target: "custom_role:\(id)",
+                                      change: .init(after: ["name": name!, "permissions": json]), requestID: requestID)
+        }
+        return try await RoleDTO(id: id.uuidString.lowercased(), name: name!, kind: "custom", permissions: permissions.map(\.rawValue).sorted())
+            .encodeResponse(status: .created, for: req)
+    }
+}

@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// Each ticket's SLA state, worked out from its policy, calendar and history by `SLAClock`;
+/// and the `sla.check` job that fires warnings, breaches and escalation levels when they come
+/// due. A check is scheduled for the next deadline after every change and after every check;
+/// a check that finds nothing due (the ticket changed meanwhile) only schedules the next.
+enum SLAMonitor {
+    struct State: Content {
+        let policyId: UUID
+        let policyName: String
+        let metrics: [SLAClock.MetricStatus]
+    }
+
+    struct Loaded {
+        let policy: SLAController.PolicyDTO
+        let clock: SLAClock
+        let ticket: TicketState
+    }
+
+    static func load(ticket id: UUID, scope: TenantScope, on db: any Database) async throws -> Loaded? {
+        guard let ticket = try await TicketWorkflow.load(id, scope: scope, on: db), let policyID = ticket.slaPolicyID,
+              let row = try await db.sql.raw("""
+                SELECT id, position, definition, escalation, created_at FROM sla_policies
+                WHERE id = \(bind: policyID) AND tenant_id = \(bind: scope.tenantID)
+                """).first() else { return nil }
+        let policy = try SLAController.policyDTO(row)
+        let calendar = try await TicketWorkflow.calendar(policy.policy.calendarID, scope: scope, on: db)
+        var initial = ticket.priority
+        var events: [SLAClock.Event] = []
+        let rows = try await db.sql.raw("""
+            SELECT kind, value, at FROM ticket_events WHERE ticket_id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+            AND kind IN ('created', 'status', 'priority', 'agent_reply', 'customer_reply', 'reopened') ORDER BY at, id LIMIT 10000
+            """).all()
+        for row in rows {
+            let at = try row.decode(column: "at", as: Date.self)
+            let value = try row.decode(column: "value", as: String?.self) ?? ""
+            switch TicketEventKind(rawValue: try row.decode(column: "kind", as: String.self)) {
+            case .created: initial = TicketPriority(rawValue: value) ?? initial
+            case .status: if let status = TicketStatus(rawValue: value) { events.append(.statusChanged(to: status, at: at)) }
+            case .priority: if let priority = TicketPriority(rawValue: value) { events.append(.priorityChanged(to: priority, at: at)) }
+            case .agentReply: events.append(.publicReply(byAgent: true, at: at))
+            case .customerReply: events.append(.publicReply(byAgent: false, at: at))
+            case .reopened: events.append(.reopened(at: at))
+            default: break
+            }
+        }
+        if rows.isEmpty { initial = ticket.priority }
+        return Loaded(policy: policy, clock: SLAClock(policy: policy.policy, calendar: calendar, createdAt: ticket.createdAt,
+                                                      priority: initial, events: events), ticket: ticket)
+    }
+
+    /// The ticket's SLA state for the ticket API; nil without a policy.
+    static func state(ticket id: UUID, scope: TenantScope, now: Date, on db: any Database) async throws -> State? {
+        guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return nil }
+        let status = loaded.clock.status(at: now)
+        return State(policyId: loaded.policy.id, policyName: loaded.policy.policy.name,
+                     metrics: SLAMetric.allCases.compactMap { status[$0] })
+    }
+
+    /// Queues a check for the ticket's next deadline (warning, breach or escalation level).
+    static func schedule(ticket id: UUID, scope: TenantScope, now: Date, on db: any Database) async throws {
+        guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return }
+        var next = loaded.clock.nextDeadlines(now: now).first?.at
+        for status in loaded.clock.status(at: now).values {
+            if let breached = status.breachedAt, let level = loaded.policy.escalation.nextLevel(breachedAt: breached, now: now) {
+                next = min(next ?? level, level)
+            }
+        }
+        guard let next else { return }
+        try await JobQueue(db: db).enqueue(NewJob(
+            tenantID: scope.tenantID, kind: checkKind, payload: #"{"ticket_id":"\#(id.uuidString.lowercased())"}"#,
+            priority: 5, runAt: next, maxAttempts: 3, uniqueKey: "sla:\(id.uuidString.lowercased()):\(Int(next.timeIntervalSince1970))"))
+    }
+
+    static let checkKind = "sla.check"
+
+    /// Sends what has come due for the ticket at `now` (each once) and schedules the next check.
+    /// Returns the notifications sent, as `metric:kind` (`first_response:warning`, `resolution:escalation-1`).
+    @discardableResult
+    static func check(ticket id: UUID, scope: TenantScope, now: Date, on db: any Database) async throws -> [String] {
+        guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return [] }
+        var sent: [String] = []
+        let ticket = loaded.ticket
+        for (metric, status) in loaded.clock.status(at: now).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            var due: [(kind: String, at: Date, recipients: [EscalationPath.Recipient], text: String)] = []
+            let label = metric.rawValue.replacingOccurrences(of: "_", with: " ")
+            if status.state == .active, let warning = status.warningAt, warning <= now, let dueAt = status.dueAt {
+                due.append(("warning", dueAt, [.assignee, .role(.supervisor)],
+                            "The \(label) target of ticket #\(ticket.number) runs out at \(dueAt.formatted(.iso8601)) (\(status.remainingBusinessMinutes ?? 0) business minutes left)."))
+            }
+            if let breached = status.breachedAt {
+                due.append(("breach", breached, [.assignee, .role(.supervisor)],
+                            "The \(label) target of ticket #\(ticket.number) was breached at \(breached.formatted(.iso8601))."))
+                for level in loaded.policy.escalation.levelsDue(breachedAt: breached, now: now) {
+                    due.append(("escalation-\(level + 1)", breached, loaded.policy.escalation.levels[level].notify,
+                                "Escalation level \(level + 1): the \(label) target of ticket #\(ticket.number) was breached at \(breached.formatted(.iso8601)) and is still not met."))
+                }
+            }
+            for item in due {
+                // One row per metric, kind and due time: a repeated check sends nothing twice.
+                let inserted = try await db.sql.raw("""
+                    INSERT INTO sla_notifications (tenant_id, ticket_id, metric, kind, due_at, sent_at)
+                    VALUES (\(bind: scope.tenantID), \(bind: id), \(bind: metric.rawValue), \(bind: item.kind), \(bind: item.at), \(bind: now))
+                    ON CONFLICT DO NOTHING RETURNING ticket_id
+                    """).first()
+                guard inserted != nil else { continue }
+                let kind: TicketEventKind = item.kind == "warning" ? .slaWarning : item.kind == "breach" ? .slaBreach : .escalated
+                try await TicketWorkflow.record(kind, "\(metric.rawValue):\(item.kind)", ticket: id, scope: scope, at: now, on: db)
+                let addresses = try await emails(item.recipients, ticket: ticket, scope: scope, on: db)
+                let sandbox = try await TicketWorkflow.isSandbox(scope, on: db)
+                for address in addresses where !sandbox {
+                    try await Outbox.enqueue(to: address, subject: "[#\(ticket.number)] SLA \(item.kind.replacingOccurrences(of: "-", with: " ")): \(ticket.subject)",
+                                             body: item.text + "\n\nSubject: \(ticket.subject)\nPriority: \(ticket.priority.rawValue)\nTeam: \(ticket.team ?? "none")\n",
+                                             kind: "sla_\(item.kind.hasPrefix("escalation") ? "escalation" : item.kind)", tenantID: scope.tenantID, on: db)
+                }
+                sent.append("\(metric.rawValue):\(item.kind)")
+            }
+        }
+        try await schedule(ticket: id, scope: scope, now: now, on: db)
+        return sent
+    }
+
+    static func emails(_ recipients: [EscalationPath.Recipient], ticket: TicketState, scope: TenantScope, on db: any Database) async throws -> [String] {
+        var addresses: [String] = []
+        for recipient in recipients {
+            switch recipient {
+            case .assignee:
+                if let assignee = ticket.assigneeID {
+                    addresses += try await TicketWorkflow.emails(of: .person(assignee.uuidString), scope: scope, on: db)
+                }
+            case .role(let role):
+                let roles = Role.allCases.filter { $0 >= role }.map(\.rawValue)
+                addresses += try await db.sql.raw("""
+                    SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+                    WHERE m.tenant_id = \(bind: scope.tenantID) AND m.role IN (\(binds: roles)) ORDER BY u.email LIMIT 50
+                    """).all().map { try $0.decode(column: "email", as: String.self) }
+            case .email(let email):
+                addresses.append(email.value)
+            }
+        }
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    static let handler = JobHandler(kind: checkKind, retry: RetryPolicy(maxAttempts: 3, baseDelay: 5, maxDelay: 60, jitter: 0.2)) { context in
+        guard let tenantID = context.job.tenantID,
+              let payload = try? JSONDecoder().decode([String: String].self, from: Data(context.job.payload.utf8)),
+              let ticketID = payload["ticket_id"].flatMap(UUID.init(uuidString:)) else {
+            throw JobFailure("An SLA check needs a tenant and a ticket.")
+        }
+        let sent = try await context.application.writer.atomically { db in
+            try await check(ticket: ticketID, scope: TenantScope(tenantID: tenantID), now: Date(), on: db)
+        }
+        try await context.progress(done: 1, total: 1, message: sent.isEmpty ? "Nothing was due." : "Sent: \(sent.joined(separator: ", ")).")
+    }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// A routing rule's webhook (`send_webhook`): a durable job that POSTs the event and the ticket
+/// as JSON, signed with the tenant's webhook key (`X-Onramp-Signature: sha256=<hex HMAC of the
+/// body>`), retried with backoff when the receiver fails.
+enum WebhookJob {
+    static let kind = "webhooks.send"
+
+    struct Payload: Codable {
+        let url: String
+        let body: String
+    }
+
+    static func enqueue(url: String, event: RuleEvent, ticket: TicketState, tenantID: UUID, at now: Date, on db: any Database) async throws {
+        let body: [String: JSONValue] = [
+            "event": .string(event.rawValue), "occurred_at": .string(now.formatted(.iso8601)), "tenant_id": .string(tenantID.uuidString.lowercased()),
+            "ticket": .object([
+                "id": .string(ticket.id.uuidString.lowercased()), "number": .int(Int(ticket.number)), "subject": .string(ticket.subject),
+                "status": .string(ticket.status.rawValue), "priority": .string(ticket.priority.rawValue), "channel": .string(ticket.channel),
+                "team": ticket.team.map { .string($0) } ?? .null, "tags": .array(ticket.tags.map { .string($0) }),
+                "assignee_id": ticket.assigneeID.map { .string($0.uuidString.lowercased()) } ?? .null,
+            ]),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let payload = Payload(url: url, body: String(decoding: try encoder.encode(JSONValue.object(body)), as: UTF8.self))
+        try await JobQueue(db: db).enqueue(NewJob(tenantID: tenantID, kind: kind,
+                                                  payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
+                                                  maxAttempts: handler.retry.maxAttempts))
+    }
+
+    static func signature(of body: String, tenantID: UUID, box: SecretBox) -> String {
+        "sha256=" + box.signature(Array(body.utf8), context: "tenant:\(tenantID.uuidString.lowercased()):webhooks")
+    }
+
+    static let handler = JobHandler(kind: kind, retry: RetryPolicy(maxAttempts: 6, baseDelay: 30, maxDelay: 3600, jitter: 0.2)) { context in
+        guard let tenantID = context.job.tenantID,
+              let payload = try? JSONDecoder().decode(Payload.self, from: Data(context.job.payload.utf8)),
+              let url = URL(string: payload.url), url.scheme == "https" else {
+            throw JobFailure("A webhook job needs a tenant and an https address.")
+        }
+        let app = context.application
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.add(name: "User-Agent", value: "Onramp-Webhooks/1")
+        headers.add(name: "X-Onramp-Signature", value: signature(of: payload.body, tenantID: tenantID, box: app.onramp.secretBox))
+        let response = try await app.client.post(URI(string: payload.url), headers: headers) { request in
+            request.body = ByteBuffer(string: payload.body)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw JobFailure("The webhook receiver at \(url.host ?? payload.url) answered \(response.status.code).")
+        }
+        try await context.progress(done: 1, total: 1, message: "Delivered to \(url.host ?? payload.url): \(response.status.code).")
+    }
+}
