@@ -20,6 +20,10 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     RoutingRulesController().register(on: app.routes, registry: registry)
     SLAController().register(on: app.routes, registry: registry)
     TeamController().register(on: app.routes, registry: registry)
+    InvitationsController().register(on: app.routes, registry: registry)
+    TeamDashboardController().register(on: app.routes, registry: registry)
+    SandboxController().register(on: app.routes, registry: registry)
+    WorkflowTemplatesController().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

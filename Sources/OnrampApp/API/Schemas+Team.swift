@@ -50,6 +50,14 @@ extension Schemas {
         "teams": Schema.array(Schema.string()),
     ]
 
+    static let dashboardMembers: [String: JSONValue] = [
+        "agent_id": Schema.string(format: "uuid", nullable: true), "open_tickets": Schema.integer(minimum: 0),
+        "tickets_received": Schema.integer(minimum: 0), "tickets_solved": Schema.integer(minimum: 0),
+        "median_first_response_minutes": ["type": ["number", "null"]], "median_resolution_minutes": ["type": ["number", "null"]],
+        "sla_attainment": ["type": ["number", "null"], "minimum": 0, "maximum": 1], "sla_measured": Schema.integer(minimum: 0),
+    ]
+    static let dashboardRow = Schema.object(dashboardMembers, required: ["open_tickets", "tickets_received", "tickets_solved", "sla_measured"])
+
     static let team: [String: JSONValue] = [
         "SlaState": Schema.object(["policy_id": uuid, "policy_name": Schema.string(), "metrics": Schema.array(metricState)],
                                   required: ["policy_id", "policy_name", "metrics"]),
@@ -90,6 +98,51 @@ extension Schemas {
             "kind": Schema.string(enumeration: ["template", "custom"]), "permissions": Schema.array(Schema.string()),
         ], required: ["id", "name", "kind", "permissions"]),
         "RolePage": Schema.object(["items": Schema.array(ref("Role"))], required: ["items"]),
+        "Invitation": Schema.object([
+            "id": uuid, "email": Schema.string(), "name": Schema.string(nullable: true), "role": role,
+            "custom_role_id": Schema.string(format: "uuid", nullable: true),
+            "state": Schema.string(enumeration: InvitationState.allCases.map(\.rawValue)),
+            "expires_at": nullableDateTime, "sent_at": nullableDateTime, "send_count": Schema.integer(minimum: 0),
+            "accepted_at": nullableDateTime, "created_at": dateTime,
+        ], required: ["id", "email", "role", "state", "send_count", "created_at"]),
+        "InvitationPage": Schema.object(["items": Schema.array(ref("Invitation"))], required: ["items"]),
+        "CreateInvitationRequest": Schema.object([
+            "email": Schema.string(format: "email", maxLength: 254), "name": Schema.string(nullable: true),
+            "role": Schema.string(enumeration: Role.allCases.filter { $0 != .owner }.map(\.rawValue), nullable: true),
+            "custom_role_id": Schema.string(format: "uuid", nullable: true),
+        ], required: ["email"]),
+        "InvitationTokenRequest": Schema.object(["token": Schema.string("The token from the invitation link (inv_…).")], required: ["token"]),
+        "InvitationInfo": Schema.object([
+            "email": Schema.string(), "name": Schema.string(nullable: true), "tenant_name": Schema.string(), "role": role,
+            "state": Schema.string(enumeration: InvitationState.allCases.map(\.rawValue) + ["expired", "unknown"]),
+            "message": Schema.string(), "expires_at": nullableDateTime, "has_account": Schema.boolean,
+        ], required: ["email", "tenant_name", "role", "state", "message", "has_account"]),
+        "AcceptInvitationRequest": Schema.object([
+            "token": Schema.string("The token from the invitation link (inv_…)."),
+            "name": Schema.string("Your name (for a new account).", nullable: true),
+            "password": Schema.string("A new password (12 characters or more), or the existing account's password."),
+        ], required: ["token", "password"]),
+        "AcceptedInvitation": Schema.object([
+            "user_id": uuid, "tenant_id": uuid, "tenant_name": Schema.string(), "email": Schema.string(), "role": role,
+            "csrf_token": Schema.string(),
+        ], required: ["user_id", "tenant_id", "tenant_name", "email", "role", "csrf_token"]),
+        "TeamDashboard": Schema.object([
+            "from": dateTime, "to": dateTime, "team": dashboardRow,
+            "agents": Schema.array(Schema.object(dashboardMembers.merging(["name": Schema.string(), "email": Schema.string()]) { a, _ in a },
+                                                 required: ["name", "email", "open_tickets"])),
+            "tickets_considered": Schema.integer(minimum: 0), "truncated": Schema.boolean,
+        ], required: ["from", "to", "team", "agents", "tickets_considered", "truncated"]),
+        "Sandbox": Schema.object([
+            "tenant_id": uuid, "name": Schema.string(), "slug": Schema.string(), "created_at": nullableDateTime,
+            "practice_tickets": Schema.integer(minimum: 0),
+        ], required: ["tenant_id", "name", "slug", "practice_tickets"]),
+        "SwitchTenantRequest": Schema.object(["tenant_id": uuid], required: ["tenant_id"]),
+        "InstallWorkflowsRequest": Schema.object(["time_zone": Schema.string("IANA time zone of the template's hours (default UTC).", nullable: true)]),
+        "InstalledWorkflows": Schema.object([
+            "calendar": Schema.string(nullable: true), "sla_policy": Schema.string(nullable: true),
+            "rules_created": Schema.array(Schema.string()), "skipped": Schema.array(Schema.string()),
+            "not_converted": Schema.array(Schema.string()),
+        ], required: ["rules_created", "skipped", "not_converted"]),
         "CustomRoleInput": Schema.object([
             "name": Schema.text("The role's name.", maxLength: 60),
             "permissions": Schema.array(Schema.string(enumeration: Permission.grantable.map(\.rawValue).sorted())),

@@ -13,6 +13,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case forbidden
     case csrfFailed = "csrf-failed"
     case conflict
+    case gone
     case rateLimited = "rate-limited"
     case upgradeRequired = "upgrade-required"
     case internalError = "internal-error"
@@ -29,6 +30,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unauthenticated: .unauthorized
         case .forbidden, .csrfFailed: .forbidden
         case .conflict: .conflict
+        case .gone: .gone
         case .rateLimited: .tooManyRequests
         case .upgradeRequired: .upgradeRequired
         case .internalError: .internalServerError
@@ -48,6 +50,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .forbidden: "Not allowed"
         case .csrfFailed: "The form expired"
         case .conflict: "Conflict"
+        case .gone: "No longer available"
         case .rateLimited: "Too many attempts"
         case .upgradeRequired: "WebSocket required"
         case .internalError: "Something went wrong on our side"
@@ -68,6 +71,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .forbidden: "You are signed in, but your role does not include the permission this action needs. Ask an owner or admin."
         case .csrfFailed: "Requests authenticated by the session cookie must carry the CSRF token (form field `_csrf` or header `X-CSRF-Token`). Reload the page and try again."
         case .conflict: "The request conflicts with the current state, such as an email address that is already registered."
+        case .gone: "What this link or address stood for existed but has ended, such as an invitation that expired or was withdrawn. Ask for a new one."
         case .rateLimited: "Too many attempts in a short time. Wait for the number of seconds in `Retry-After`, then try again."
         case .upgradeRequired: "This address streams live updates over a WebSocket. Connect with a WebSocket client (`Upgrade: websocket`); a plain HTTP request cannot read it."
         case .internalError: "An unexpected error happened. It has been logged with the request id shown; quote it when you contact support."

@@ -27,7 +27,8 @@ enum JobCatalog {
         }
     }
 
-    static let handlers = [auditVerify, pruneSessions, ImportJob.handler, SLAMonitor.handler, WebhookJob.handler]
+    static let handlers = [auditVerify, pruneSessions, ImportJob.handler, SLAMonitor.handler, WebhookJob.handler,
+                           InvitationsController.sendHandler]
 
     static let schedules = [
         RecurringJob(name: "prune-expired-sessions", cron: try! CronSchedule("17 * * * *"),

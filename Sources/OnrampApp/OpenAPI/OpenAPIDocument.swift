@@ -8,6 +8,7 @@ enum OpenAPIDocument {
         403: "Signed in without the needed permission, or the CSRF token is missing.",
         404: "Not found (another tenant's resources answer the same).",
         409: "Conflicts with the current state.",
+        410: "What the link stood for has ended (expired or withdrawn).",
         413: "The body is too large.",
         415: "The body is not JSON.",
         422: "Validation failed; `errors` lists every invalid field.",

@@ -1,0 +1,251 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// The training sandbox (TEAM-3): a tenant of its own, cloned from the real tenant's
+/// configuration (business calendars, SLA policies, routing rules, custom roles, members and
+/// their agent profiles; never channel credentials) and filled with generated practice
+/// tickets that run through the same rules, assignment and SLAs. Nothing in it reaches real
+/// customers or channels: mail and webhooks of a sandbox are recorded, not sent. Reset puts it
+/// back to a fresh copy in one action.
+struct SandboxController {
+    struct Sandbox: Content {
+        let tenantId: UUID
+        let name: String
+        let slug: String
+        let createdAt: Date?
+        let practiceTickets: Int
+    }
+
+    struct SwitchInput: Content { var tenantId: UUID? }
+
+    static let practiceCount = 12
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        let sandbox = APIOperation.Response(status: 200, description: "The sandbox.", schema: Schemas.ref("Sandbox"))
+        routes.register(.init(
+            id: "getSandbox", method: .GET, path: "/api/v1/sandbox", tag: "Team",
+            summary: "The tenant's training sandbox, if it has one", responses: [sandbox]
+        ), in: registry, use: get)
+        routes.register(.init(
+            id: "createSandbox", method: .POST, path: "/api/v1/sandbox", tag: "Team",
+            summary: "Creates the training sandbox: the configuration cloned, practice tickets generated, nothing sent to real people",
+            responses: [.init(status: 201, description: "The sandbox.", schema: Schemas.ref("Sandbox"))], problems: [409]
+        ), in: registry, use: create)
+        routes.register(.init(
+            id: "resetSandbox", method: .POST, path: "/api/v1/sandbox/reset", tag: "Team",
+            summary: "Puts the sandbox back to a fresh copy of the configuration with new practice tickets",
+            responses: [sandbox]
+        ), in: registry, use: reset)
+        routes.register(.init(
+            id: "switchTenant", method: .POST, path: "/api/v1/me/tenant", tag: "Accounts",
+            summary: "Moves the browser session to another account the signed-in person belongs to (such as the sandbox)",
+            requestBody: Schemas.ref("SwitchTenantRequest"),
+            responses: [.init(status: 204, description: "Switched.", schema: nil)], problems: [409]
+        ), in: registry, use: switchTenant)
+    }
+
+    /// The real tenant behind a request made in it or in its sandbox.
+    static func realTenant(of scope: TenantScope, on db: any Database) async throws -> UUID {
+        try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)").first()?
+            .decode(column: "sandbox_of", as: UUID?.self) ?? scope.tenantID
+    }
+
+    static func find(forReal tenantID: UUID, on db: any Database) async throws -> Sandbox? {
+        guard let row = try await db.sql.raw("""
+            SELECT id, name, slug, created_at, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) AS tickets
+            FROM tenants t WHERE sandbox_of = \(bind: tenantID)
+            """).first() else { return nil }
+        return Sandbox(tenantId: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                       slug: try row.decode(column: "slug", as: String.self), createdAt: try row.decode(column: "created_at", as: Date?.self),
+                       practiceTickets: try row.decode(column: "tickets", as: Int.self))
+    }
+
+    @Sendable func get(_ req: Request) async throws -> Sandbox {
+        let (scope, _) = try req.requireTenant(.tenantRead)
+        guard let sandbox = try await Self.find(forReal: try await Self.realTenant(of: scope, on: req.db), on: req.db) else {
+            throw Problem.notFound("A sandbox")
+        }
+        return sandbox
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let (scope, principal) = try req.requireTenant(.settingsManage)
+        if try await Self.realTenant(of: scope, on: req.db) != scope.tenantID {
+            throw Problem(.conflict, "This is already a sandbox; reset it instead.")
+        }
+        if try await Self.find(forReal: scope.tenantID, on: req.db) != nil {
+            throw Problem(.conflict, "This account has a sandbox already; reset it to start over.")
+        }
+        let real = try await TenantRepository(db: req.db).current(scope)
+        let categories = try await Self.categories(scope, on: req.db)
+        let requestID = req.requestID
+        let sandboxID: UUID = try await req.writer.atomically { db in
+            let slug = try await AccountService.freeSlug(for: real.slug + "-sandbox", on: db)
+            let sandbox = Tenant(name: String("\(real.name) (sandbox)".prefix(140)), slug: slug)
+            sandbox.activatedAt = Date()
+            sandbox.features = real.features
+            try await sandbox.create(on: db)
+            let id = try sandbox.requireID()
+            try await db.sql.raw("UPDATE tenants SET sandbox_of = \(bind: scope.tenantID) WHERE id = \(bind: id)").run()
+            _ = try await OnboardingRepository(db: db).create(in: TenantScope(tenantID: id))
+            try await Self.fill(TenantScope(tenantID: id), from: scope, categories: categories, on: db)
+            try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "sandbox.created", target: "tenant:\(id)", change: .init(after: ["slug": slug]), requestID: requestID)
+            return id
+        }
+        guard let sandbox = try await Self.find(forReal: scope.tenantID, on: req.db), sandbox.tenantId == sandboxID else {
+            throw Problem.notFound("A sandbox")
+        }
+        return try await sandbox.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func reset(_ req: Request) async throws -> Sandbox {
+        let (scope, principal) = try req.requireTenant(.settingsManage)
+        let realID = try await Self.realTenant(of: scope, on: req.db)
+        // From inside the sandbox, the person must manage settings of the real account too.
+        if realID != scope.tenantID {
+            let role = try await Membership.query(on: req.db).filter(\.$tenantID == realID).filter(\.$userID == principal.userID).first()?.role
+            guard role?.can(.settingsManage) == true else { throw Problem(.forbidden, "Only the real account's admins reset its sandbox.") }
+        }
+        guard let sandbox = try await Self.find(forReal: realID, on: req.db) else { throw Problem.notFound("A sandbox") }
+        let real = TenantScope(tenantID: realID)
+        let categories = try await Self.categories(real, on: req.db)
+        let requestID = req.requestID
+        try await req.writer.atomically { db in
+            let target = TenantScope(tenantID: sandbox.tenantId)
+            for table in ["tickets", "contacts", "organizations", "routing_rules", "sla_policies", "business_calendars", "agent_profiles",
+                          "ticket_counters"] {
+                try await db.sql.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: target.tenantID)").run()
+            }
+            try await db.sql.raw("""
+                DELETE FROM jobs WHERE tenant_id = \(bind: target.tenantID) AND state IN ('queued', 'failed', 'succeeded', 'cancelled')
+                """).run()
+            try await db.sql.raw("UPDATE memberships SET custom_role_id = NULL WHERE tenant_id = \(bind: target.tenantID)").run()
+            try await db.sql.raw("DELETE FROM custom_roles WHERE tenant_id = \(bind: target.tenantID)").run()
+            try await Self.fill(target, from: real, categories: categories, on: db)
+            try await AuditLog.record(on: db, tenantID: realID, actor: principal.actorLabel, actorUserID: principal.userID,
+                                      action: "sandbox.reset", target: "tenant:\(target.tenantID)", change: .init(after: [:]), requestID: requestID)
+        }
+        guard let fresh = try await Self.find(forReal: realID, on: req.db) else { throw Problem.notFound("A sandbox") }
+        return fresh
+    }
+
+    static func categories(_ scope: TenantScope, on db: any Database) async throws -> [String] {
+        let session = try? await OnboardingRepository(db: db).load(in: scope)
+        return session?.templateID.flatMap(IndustryTemplates.named)?.ticketCategories ?? IndustryTemplates.general.ticketCategories
+    }
+
+    /// Copies the configuration of `source` into `target` and generates the practice tickets.
+    static func fill(_ target: TenantScope, from source: TenantScope, categories: [String], on db: any Database) async throws {
+        let now = Date()
+        var calendarIDs: [String: String] = [:]
+        for row in try await db.sql.raw("SELECT * FROM business_calendars WHERE tenant_id = \(bind: source.tenantID)").all() {
+            let id = TimeOrderedID.make()
+            calendarIDs[try row.decode(column: "id", as: UUID.self).uuidString] = id.uuidString
+            try await db.sql.raw("""
+                INSERT INTO business_calendars (id, tenant_id, name, is_default, definition, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: target.tenantID), \(bind: try row.decode(column: "name", as: String.self)),
+                        \(bind: try row.decode(column: "is_default", as: Bool.self)), \(bind: try row.decode(column: "definition", as: String.self)),
+                        \(bind: now), \(bind: now))
+                """).run()
+        }
+        for row in try await db.sql.raw("SELECT * FROM sla_policies WHERE tenant_id = \(bind: source.tenantID)").all() {
+            var policy = try JSONDecoder().decode(SLAPolicy.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
+            policy.calendarID = policy.calendarID.flatMap { id in calendarIDs.first { $0.key.lowercased() == id.lowercased() }?.value }
+            try await db.sql.raw("""
+                INSERT INTO sla_policies (id, tenant_id, name, position, definition, escalation, created_at, updated_at)
+                VALUES (\(bind: TimeOrderedID.make()), \(bind: target.tenantID), \(bind: policy.name), \(bind: try row.decode(column: "position", as: Int.self)),
+                        \(bind: String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)),
+                        \(bind: try row.decode(column: "escalation", as: String.self)), \(bind: now), \(bind: now))
+                """).run()
+        }
+        for var rule in try await RoutingRulesController.rules(in: source, on: db) {
+            rule.id = TimeOrderedID.make()
+            try await db.sql.raw("""
+                INSERT INTO routing_rules (id, tenant_id, position, version, definition, created_at, updated_at)
+                VALUES (\(bind: rule.id), \(bind: target.tenantID), \(bind: rule.position), \(bind: rule.version),
+                        \(bind: String(decoding: try RoutingRulesController.encoder.encode(rule), as: UTF8.self)), \(bind: now), \(bind: now))
+                """).run()
+        }
+        var roleIDs: [UUID: UUID] = [:]
+        for row in try await db.sql.raw("SELECT * FROM custom_roles WHERE tenant_id = \(bind: source.tenantID)").all() {
+            let id = TimeOrderedID.make()
+            roleIDs[try row.decode(column: "id", as: UUID.self)] = id
+            try await db.sql.raw("""
+                INSERT INTO custom_roles (id, tenant_id, name, permissions, created_at)
+                VALUES (\(bind: id), \(bind: target.tenantID), \(bind: try row.decode(column: "name", as: String.self)),
+                        \(bind: try row.decode(column: "permissions", as: String.self)), \(bind: now))
+                """).run()
+        }
+        // The same people with the same roles; profiles as they are in the real account.
+        for row in try await db.sql.raw("SELECT user_id, role, custom_role_id FROM memberships WHERE tenant_id = \(bind: source.tenantID)").all() {
+            let user = try row.decode(column: "user_id", as: UUID.self)
+            let customRole = try row.decode(column: "custom_role_id", as: UUID?.self).flatMap { roleIDs[$0] }
+            let existing = try await db.sql.raw("""
+                SELECT user_id FROM memberships WHERE tenant_id = \(bind: target.tenantID) AND user_id = \(bind: user)
+                """).first()
+            if existing == nil {
+                let membership = Membership(tenantID: target.tenantID, userID: user,
+                                            role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .agent)
+                membership.customRoleID = customRole
+                try await membership.create(on: db)
+            } else {
+                try await db.sql.raw("""
+                    UPDATE memberships SET role = \(bind: try row.decode(column: "role", as: String.self)), custom_role_id = \(bind: customRole)
+                    WHERE tenant_id = \(bind: target.tenantID) AND user_id = \(bind: user)
+                    """).run()
+            }
+        }
+        try await db.sql.raw("""
+            INSERT INTO agent_profiles (tenant_id, user_id, definition, availability, updated_at)
+            SELECT \(bind: target.tenantID), user_id, definition, availability, \(bind: now) FROM agent_profiles WHERE tenant_id = \(bind: source.tenantID)
+            """).run()
+        // Practice tickets go through the ticket workflow, so rules, assignment and SLAs apply as in the real desk.
+        let drafts = PracticeTickets.make(count: practiceCount, categories: categories, seed: UInt64(max(1, Int(now.timeIntervalSince1970))))
+        let first = try await TicketNumbers.reserve(drafts.count, tenantID: target.tenantID, on: db.sql)
+        for (index, draft) in drafts.enumerated() {
+            let contact = TimeOrderedID.make()
+            try await db.sql.raw("""
+                INSERT INTO contacts (id, tenant_id, name, email, tags, custom_fields, created_at, updated_at)
+                VALUES (\(bind: contact), \(bind: target.tenantID), \(bind: draft.requesterName), \(bind: draft.requesterEmail), '["practice"]', '{}',
+                        \(bind: now), \(bind: now))
+                """).run()
+            let ticket = TimeOrderedID.make()
+            try await db.sql.raw("""
+                INSERT INTO tickets (id, tenant_id, number, subject, status, priority, channel, type, requester_id, tags, custom_fields, created_at, updated_at)
+                VALUES (\(bind: ticket), \(bind: target.tenantID), \(bind: first + Int64(index)), \(bind: draft.subject), 'new',
+                        \(bind: draft.priority.rawValue), \(bind: draft.channel), \(bind: draft.category), \(bind: contact), '["practice"]', '{}',
+                        \(bind: now), \(bind: now))
+                """).run()
+            try await db.sql.raw("""
+                INSERT INTO ticket_messages (id, tenant_id, ticket_id, visibility, from_customer, author_contact_id, body, created_at)
+                VALUES (\(bind: TimeOrderedID.make()), \(bind: target.tenantID), \(bind: ticket), 'public', \(bind: true), \(bind: contact),
+                        \(bind: draft.body), \(bind: now))
+                """).run()
+            try await TicketWorkflow.record(.created, draft.priority.rawValue, ticket: ticket, scope: target, at: now, on: db)
+            try await TicketWorkflow.run(.ticketCreated, ticket: ticket, scope: target,
+                                         message: .init(body: draft.body, fromCustomer: true, channel: draft.channel), now: now, on: db)
+        }
+    }
+
+    @Sendable func switchTenant(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard case .session(let sessionID) = principal.credential else {
+            throw Problem(.conflict, "An API token belongs to one account; create a token in the other account instead.")
+        }
+        let input = try req.decodeJSON(SwitchInput.self)
+        guard let tenantID = input.tenantId else {
+            throw Problem.validation(ValidationFailure([FieldError(field: "tenant_id", message: "Give the account's id.", code: "required")]))
+        }
+        guard try await Membership.query(on: req.db).filter(\.$tenantID == tenantID).filter(\.$userID == principal.userID).first() != nil else {
+            throw Problem.notFound("That account")
+        }
+        try await req.writer.atomically { db in
+            try await db.sql.raw("UPDATE web_sessions SET tenant_id = \(bind: tenantID) WHERE id = \(bind: sessionID)").run()
+        }
+        return Response(status: .noContent)
+    }
+}

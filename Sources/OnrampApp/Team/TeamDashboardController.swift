@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import OnrampDomain
+import SQLKit
+import Vapor
+
+/// The team dashboard (TEAM-3): per agent, open tickets now, and over a chosen period the
+/// median first response, median resolution and SLA attainment (`TeamDashboard` computes;
+/// this reads the tickets and replays each SLA clock once).
+struct TeamDashboardController {
+    struct AgentRow: Content {
+        let name: String
+        let email: String
+        let stats: TeamDashboard.Row
+
+        func encode(to encoder: any Encoder) throws {
+            try stats.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(email, forKey: .email)
+        }
+
+        enum Keys: String, CodingKey { case name, email }
+
+        init(name: String, email: String, stats: TeamDashboard.Row) {
+            self.name = name
+            self.email = email
+            self.stats = stats
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            self.init(name: try container.decode(String.self, forKey: .name), email: try container.decode(String.self, forKey: .email),
+                      stats: try TeamDashboard.Row(from: decoder))
+        }
+    }
+
+    struct Dashboard: Content {
+        let from: Date
+        let to: Date
+        let team: TeamDashboard.Row
+        let agents: [AgentRow]
+        /// Tickets looked at; at most `limit`, the most recent first.
+        let ticketsConsidered: Int
+        let truncated: Bool
+    }
+
+    static let limit = 50_000
+
+    func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
+        routes.register(.init(
+            id: "getTeamDashboard", method: .GET, path: "/api/v1/team/dashboard", tag: "Team",
+            summary: "Per agent: open tickets, median first response, median resolution and SLA attainment over a period",
+            parameters: [
+                .init(name: "from", location: .query, description: "Start of the period (ISO 8601; default 30 days ago).",
+                      schema: Schema.string(format: "date-time"), required: false),
+                .init(name: "to", location: .query, description: "End of the period, exclusive (ISO 8601; default now).",
+                      schema: Schema.string(format: "date-time"), required: false),
+            ],
+            responses: [.init(status: 200, description: "The dashboard.", schema: Schemas.ref("TeamDashboard"))]
+        ), in: registry, use: dashboard)
+    }
+
+    struct Query: Decodable {
+        var from: String?
+        var to: String?
+    }
+
+    static func date(_ text: String?, field: String, errors: inout FieldErrors) -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withFullDate]
+        if let date = formatter.date(from: text) { return date }
+        errors.add(field, "Write a date and time such as 2026-11-01T00:00:00Z, or a date such as 2026-11-01.", code: "invalid_format")
+        return nil
+    }
+
+    @Sendable func dashboard(_ req: Request) async throws -> Dashboard {
+        let (scope, _) = try req.requireTenant(.reportsRead)
+        let query = try req.query.decode(Query.self)
+        var errors = FieldErrors()
+        let now = Date()
+        let to = Self.date(query.to, field: "to", errors: &errors) ?? now
+        let from = Self.date(query.from, field: "from", errors: &errors) ?? to.addingTimeInterval(-30 * 86_400)
+        if errors.isEmpty, from >= to { errors.add("from", "The period must start before it ends.", code: "inconsistent") }
+        if errors.isEmpty, to.timeIntervalSince(from) > 366 * 86_400 { errors.add("from", "Choose a period of at most a year.", code: "out_of_range") }
+        try errors.check()
+        let period = DateInterval(start: from, end: to)
+        let open = AgentDirectory.openStatuses
+        let rows = try await req.db.sql.raw("""
+            SELECT id, assignee_id, status, created_at, first_response_at, solved_at, sla_policy_id FROM tickets
+            WHERE tenant_id = \(bind: scope.tenantID) AND (status IN (\(binds: open))
+                OR (created_at >= \(bind: from) AND created_at < \(bind: to)) OR (solved_at >= \(bind: from) AND solved_at < \(bind: to)))
+            ORDER BY created_at DESC LIMIT \(literal: Self.limit + 1)
+            """).all()
+        let truncated = rows.count > Self.limit
+        var facts: [UUID: TeamDashboard.TicketFacts] = [:]
+        var measured: [UUID] = []
+        for row in rows.prefix(Self.limit) {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let createdAt = try row.decode(column: "created_at", as: Date.self)
+            facts[id] = TeamDashboard.TicketFacts(
+                assignee: try row.decode(column: "assignee_id", as: UUID?.self), createdAt: createdAt,
+                firstResponseAt: try row.decode(column: "first_response_at", as: Date?.self),
+                solvedAt: try row.decode(column: "solved_at", as: Date?.self),
+                isOpen: open.contains(try row.decode(column: "status", as: String.self)))
+            if try row.decode(column: "sla_policy_id", as: UUID?.self) != nil, period.start <= createdAt, createdAt < period.end {
+                measured.append(id)
+            }
+        }
+        // SLA outcomes as of the period's end: metrics that ended in time, and those breached.
+        let asOf = min(now, to)
+        for id in measured {
+            guard let loaded = try await SLAMonitor.load(ticket: id, scope: scope, on: req.db) else { continue }
+            for status in loaded.clock.status(at: asOf).values {
+                if status.breachedAt != nil { facts[id]?.slaBreached += 1 } else if status.state == .achieved { facts[id]?.slaAchieved += 1 }
+            }
+        }
+        let agents = try await AgentDirectory.profiles(scope: scope, on: req.db)
+        let result = TeamDashboard.rows(agents: agents.map(\.userID), tickets: Array(facts.values), period: period)
+        return Dashboard(from: from, to: to, team: result.team,
+                         agents: zip(agents, result.agents).map { AgentRow(name: $0.name, email: $0.email, stats: $1) },
+                         ticketsConsidered: min(rows.count, Self.limit), truncated: truncated)
+    }
+}
