@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 @testable import OnrampApp
 import OnrampDomain
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -207,6 +208,19 @@ struct OnboardingAPITests {
             let activity = try await ActivityEvent.query(on: app.db).filter(\.$tenantID == account.tenantID).count()
             #expect(activity == 8)
             #expect(try await AuditLog.verify(tenantID: account.tenantID, on: app.db) == .intact(events: 11))
+
+            // The workflows step is live: its hours are the default calendar and its targets the SLA policy.
+            let calendars = try await app.testing().sendRequest(.GET, "/api/v1/business-calendars", headers: account.bearer).jsonObject()
+            #expect((calendars["items"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Business hours"])
+            let policies = try await app.testing().sendRequest(.GET, "/api/v1/sla-policies", headers: account.bearer).jsonObject()
+            let policy = try #require((policies["items"] as? [[String: Any]])?.first)
+            #expect(policy["name"] as? String == "Standard SLA")
+            #expect(((policy["targets"] as? [String: Any])?["urgent"] as? [String: Any])?["first_response_minutes"] as? Int == 15)
+            // The team step's people are invited by a job that sends their mail.
+            let invitations = try await app.testing().sendRequest(.GET, "/api/v1/invitations", headers: account.bearer).jsonObject()
+            #expect((invitations["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["agent@acme.example"])
+            let sends = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'invitations.send' AND tenant_id = \(bind: account.tenantID)").first()
+            #expect(try sends?.decode(column: "n", as: Int.self) == 1)
         }
     }
 

@@ -221,7 +221,8 @@ struct OnboardingController {
         try await WelcomeController.createSamples(for: session, scope: scope, on: db, at: now)
         // The workflows step goes live: hours, SLA policy and the template's routing rules.
         let setup = WorkflowSetup.fromOnboarding(session.record(.workflows).config, template: session.templateID.flatMap(IndustryTemplates.named))
-        _ = try await WorkflowInstaller.install(setup, scope: scope, actor: "system:activation", actorUserID: nil, requestID: nil, on: db)
+        _ = try await WorkflowInstaller.install(setup, scope: scope, actor: "system:activation", actorUserID: nil, requestID: nil,
+                                           audit: false, on: db)
         try await InvitationsController.inviteFromOnboarding(session.record(.team).config, scope: scope, at: now, on: db)
         return Activation.nextSteps(for: session)
     }

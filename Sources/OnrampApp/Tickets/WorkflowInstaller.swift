@@ -22,8 +22,10 @@ enum WorkflowInstaller {
             """).first() != nil
     }
 
+    /// `audit: false` inside onboarding activation, whose own audit event (`onboarding.session.completed`,
+    /// written by the change queue, which numbers that transaction's events itself) covers it.
     static func install(_ setup: WorkflowSetup, scope: TenantScope, actor: String, actorUserID: UUID?, requestID: String?,
-                        on db: any Database) async throws -> Result {
+                        audit: Bool = true, on db: any Database) async throws -> Result {
         var result = Result()
         let now = Date()
         if let calendar = setup.calendar {
@@ -70,6 +72,7 @@ enum WorkflowInstaller {
                 """).run()
             result.rulesCreated.append(rule.name)
         }
+        guard audit else { return result }
         try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: actor, actorUserID: actorUserID, action: "workflows.installed",
                                   target: "tenant:\(scope.tenantID)",
                                   change: .init(after: ["calendar": result.calendar ?? "", "sla_policy": result.slaPolicy ?? "",
