@@ -21,10 +21,13 @@ final class OnrampServices: Sendable {
     let onboardingChanges = OnboardingChangeQueue()
     /// Pushes committed changes to open wizards and dashboards, across processes.
     let live: LiveUpdates
+    /// Sends the outbox's mail: SMTP (`ONRAMP_SMTP_URL`), or files under the data directory.
+    let mailer: any EmailSender
 
     init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits,
-         databasePoolSize: Int, serializesWrites: Bool, live: LiveUpdates) {
+         databasePoolSize: Int, serializesWrites: Bool, live: LiveUpdates, mailer: any EmailSender) {
         self.live = live
+        self.mailer = mailer
         sqliteWrites = serializesWrites ? WriteSerializer() : nil
         self.databasePoolSize = databasePoolSize
         self.settings = settings

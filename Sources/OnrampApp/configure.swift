@@ -68,7 +68,8 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
     app.onramp = OnrampServices(settings: settings, secretBox: secretBox, rateLimits: options.rateLimits,
                                 databasePoolSize: poolSize,
                                 serializesWrites: settings.database.isSQLite,
-                                live: LiveUpdates(postgres: postgres, logger: app.logger))
+                                live: LiveUpdates(postgres: postgres, logger: app.logger),
+                                mailer: makeMailer(settings, app: app))
 
     configureJSON()
     Migrations001.register(on: app.migrations)
@@ -143,4 +144,19 @@ struct SchemaUpdater: LifecycleHandler {
 
     /// An arbitrary constant naming Onramp's migration lock among PostgreSQL advisory locks.
     static let migrationLockKey = 7_406_153_001
+}
+
+
+/// SMTP when `ONRAMP_SMTP_URL` is set; otherwise each mail is written as an `.eml` file under
+/// the data directory, and the log says so.
+func makeMailer(_ settings: OnrampSettings, app: Application) -> any EmailSender {
+    if let smtp = settings.smtp {
+        app.logger.info("Mail is sent through \(smtp) as \(settings.mailFrom).")
+        return SMTPEmailSender(configuration: smtp, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    }
+    let directory = URL(fileURLWithPath: settings.dataDirectory).appendingPathComponent("mail")
+    if settings.mode != .testing {
+        app.logger.notice("ONRAMP_SMTP_URL is not set: outgoing mail is written to files in \(directory.path) instead of being sent.")
+    }
+    return FileEmailSender(directory: directory)
 }

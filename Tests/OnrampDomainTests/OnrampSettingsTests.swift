@@ -299,12 +299,27 @@ struct OnrampSettingsTests {
         #expect(problem.message == "expected a whole number from 4 to 31 (default 12; 4 when ONRAMP_ENV=testing); got \"x\"")
     }
 
+    @Test("mail settings: an SMTP URL is read or refused with its reason; the sender follows it, the public host, or ONRAMP_MAIL_FROM")
+    func mailSettings() throws {
+        let plain = try OnrampSettings.parse(["ONRAMP_PUBLIC_URL": "https://desk.example.com"])
+        #expect(plain.smtp == nil)
+        #expect(plain.mailFrom == "noreply@desk.example.com")
+        #expect(try OnrampSettings.parse([:]).mailFrom == "noreply@onramp.test")
+        let smtp = try OnrampSettings.parse(["ONRAMP_SMTP_URL": "smtps://ann:s%40cret@mail.example.com?from=help@example.com"])
+        #expect(smtp.smtp?.host == "mail.example.com")
+        #expect(smtp.smtp?.port == 465)
+        #expect(smtp.smtp?.password == "s@cret")
+        #expect(smtp.mailFrom == "help@example.com")
+        #expect(try OnrampSettings.parse(["ONRAMP_MAIL_FROM": "Desk@Example.com"]).mailFrom == "desk@example.com")
+        #expect(Self.variables(["ONRAMP_SMTP_URL": "http://mail.example.com", "ONRAMP_MAIL_FROM": "nobody"]) == ["ONRAMP_SMTP_URL", "ONRAMP_MAIL_FROM"])
+    }
+
     @Test("the documented variables are exactly the ones read")
     func documentedVariables() {
         #expect(OnrampSettings.variables.map(\.name) == [
             "ONRAMP_ENV", "ONRAMP_DATA_DIR", "DATABASE_URL", "ONRAMP_MASTER_KEY", "ONRAMP_PREVIOUS_MASTER_KEYS",
             "ONRAMP_PUBLIC_URL", "ONRAMP_BCRYPT_COST", "ONRAMP_SIGNUPS_PER_IP_PER_HOUR", "ONRAMP_WORKER_CONCURRENCY", "ONRAMP_DATABASE_SCHEMA", "ONRAMP_IMPORT_MAX_BYTES",
-            "ONRAMP_STALLED_AFTER_HOURS",
+            "ONRAMP_SMTP_URL", "ONRAMP_MAIL_FROM", "ONRAMP_STALLED_AFTER_HOURS",
         ])
         #expect(OnrampSettings.variables.allSatisfy { !$0.expected.isEmpty })
         #expect(OnrampSettings.Mode.allCases.map(\.rawValue) == ["development", "production", "testing"])

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import SQLKit
 import Vapor
 
 /// Server-rendered pages: sign up, log in, log out, home, API reference, problem types.
@@ -49,6 +50,9 @@ struct WebController {
         routes.get("tickets", use: tickets)
         routes.get("tickets", ":ticketId", use: tickets)
         routes.get("routing-rules", use: routingRules)
+        routes.get("team", use: team)
+        routes.get("slas", use: slas)
+        routes.get("invitations", "accept", use: acceptInvitation)
         routes.get("problems", ":slug", use: problemType)
     }
 
@@ -162,6 +166,48 @@ struct WebController {
         let tenant = try await TenantRepository(db: req.db).current(scope)
         return pages.render("routing", ["tenantName": tenant.name, "canManage": principal.tenant?.can(.settingsManage) == true],
                             request: req)
+    }
+
+    /// The team: agents and profiles, invitations, roles, the dashboard and the sandbox (the page works through the team APIs).
+    @Sendable func team(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard let access = principal.tenant else { return req.redirect(to: "/", redirectType: .normal) }
+        let tenant = try await TenantRepository(db: req.db).current(access.scope)
+        let sandboxOf = try await req.db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: access.scope.tenantID)").first()?
+            .decode(column: "sandbox_of", as: UUID?.self)
+        return pages.render("team", [
+            "tenantName": tenant.name, "userId": principal.userID.uuidString.lowercased(),
+            "canManageMembers": access.can(.membersManage), "canReadMembers": access.can(.membersRead),
+            "canReadReports": access.can(.reportsRead), "canManageSettings": access.can(.settingsManage),
+            "isSandbox": sandboxOf != nil, "realTenantId": sandboxOf?.uuidString.lowercased() ?? "",
+        ], request: req)
+    }
+
+    /// SLA policies and business calendars (the page works through the SLA APIs).
+    @Sendable func slas(_ req: Request) async throws -> Response {
+        guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
+        guard let access = principal.tenant else { return req.redirect(to: "/", redirectType: .normal) }
+        let tenant = try await TenantRepository(db: req.db).current(access.scope)
+        return pages.render("slas", ["tenantName": tenant.name, "canManage": access.can(.settingsManage),
+                                     "templates": IndustryTemplates.all.map { ["id": $0.id, "name": $0.name] }], request: req)
+    }
+
+    /// Where an invitation link leads: anyone may open it; the page reads the invitation by its
+    /// token and accepts it (name and password, or the existing account's password).
+    @Sendable func acceptInvitation(_ req: Request) async throws -> Response {
+        let token = req.query[String.self, at: "token"] ?? ""
+        let found = try await InvitationsController.lookup(token: token, on: req.db, now: Date())
+        let hasAccount = if let found { try await User.query(on: req.db).filter(\.$email == found.email).first() != nil } else { false }
+        let status: HTTPResponseStatus = found?.verdict == .usable ? .ok : found == nil ? .notFound : found?.verdict == .used ? .conflict : .gone
+        let response = pages.render("accept-invitation", [
+            "token": found?.verdict == .usable ? token : "", "usable": found?.verdict == .usable,
+            "message": (found?.verdict ?? .unknown).message, "email": found?.email ?? "", "name": found?.name ?? "",
+            "tenantName": found?.tenantName ?? "", "role": found?.role.rawValue.replacingOccurrences(of: "_", with: " ") ?? "",
+            "hasAccount": hasAccount,
+        ], request: req, status: status)
+        // The token is in the address: keep it out of other sites' Referer headers.
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
     }
 
     @Sendable func signupPage(_ req: Request) async throws -> Response {

@@ -45,6 +45,10 @@ public struct OnrampSettings: Sendable, Equatable {
     public var databaseSchema: String?
     /// Largest import file accepted, in bytes.
     public var importMaxBytes: Int = 2 << 30
+    /// Where outgoing mail goes; nil: written to files under the data directory (development).
+    public var smtp: SMTPConfiguration?
+    /// The sender of Onramp's mail (`ONRAMP_MAIL_FROM`, else the SMTP URL's `from`, else noreply at the public host).
+    public var mailFrom: String = "noreply@onramp.test"
 
     /// The variables this reads, each with what it expects (for the README and error messages).
     public static let variables: [(name: String, expected: String)] = [
@@ -59,6 +63,8 @@ public struct OnrampSettings: Sendable, Equatable {
         ("ONRAMP_WORKER_CONCURRENCY", "a whole number from 0 to 64: background jobs `serve` runs at once; 0 leaves them to `onramp worker` (default 2)"),
         ("ONRAMP_DATABASE_SCHEMA", "a PostgreSQL schema name (letters, digits, _) to work in instead of public"),
         ("ONRAMP_IMPORT_MAX_BYTES", "a whole number of bytes from 1024 to 1099511627776: the largest import file accepted (default 2147483648, 2 GiB)"),
+        ("ONRAMP_SMTP_URL", "smtp://user:password@host:port (STARTTLS when offered; ?starttls=required|never), or smtps://… for TLS from the start; unset: mail is written to files under ONRAMP_DATA_DIR/mail"),
+        ("ONRAMP_MAIL_FROM", "the address Onramp's mail comes from (default noreply at the public URL's host)"),
         ("ONRAMP_STALLED_AFTER_HOURS", "a whole number of hours from 1 to 8760 after which an onboarding without activity counts as stalled (default 72)"),
     ]
 
@@ -168,6 +174,20 @@ public struct OnrampSettings: Sendable, Equatable {
             if let bytes = Int(raw), (1024...(1 << 40)).contains(bytes) { importMaxBytes = bytes } else { expected("ONRAMP_IMPORT_MAX_BYTES", raw) }
         }
 
+        var smtp: SMTPConfiguration?
+        if let raw = value("ONRAMP_SMTP_URL"), !raw.isEmpty {
+            do {
+                smtp = try SMTPConfiguration.parse(raw)
+            } catch {
+                problems.append(Problem(variable: "ONRAMP_SMTP_URL", message: error.description))
+            }
+        }
+        let host = publicURL.host ?? ""
+        var mailFrom = smtp?.defaultFrom ?? "noreply@\(host.contains(".") ? host : "onramp.test")"
+        if let raw = value("ONRAMP_MAIL_FROM") {
+            if let address = EmailAddress(raw) { mailFrom = address.value } else { expected("ONRAMP_MAIL_FROM", raw) }
+        }
+
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         var settings = OnrampSettings(mode: mode, dataDirectory: dataDirectory, database: database,
                                       masterKey: masterKey, previousMasterKeys: previous,
@@ -177,6 +197,8 @@ public struct OnrampSettings: Sendable, Equatable {
         settings.workerConcurrency = workerConcurrency
         settings.databaseSchema = databaseSchema
         settings.importMaxBytes = importMaxBytes
+        settings.smtp = smtp
+        settings.mailFrom = mailFrom
         return settings
     }
 
