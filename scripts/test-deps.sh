@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs on a Debian 12 machine:
 #   Debian: postgresql (15), chromium, chromium-driver, curl (and python3/python3-pip if absent)
-#   PyPI:   selenium, pytest, schemathesis
+#   PyPI:   selenium, pytest, schemathesis, aiosmtpd (the SMTP server mail tests send to)
+#   Debian: openssl (the SMTP server's test certificate)
 # Idempotent; when everything is present it only checks (well under a second, no apt-get update).
 set -euo pipefail
 
@@ -12,12 +13,12 @@ if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 fi
 
-# Prints the Python modules (of pip, selenium, pytest, schemathesis) that python3 cannot import.
+# Prints the Python modules (of pip, selenium, pytest, schemathesis, aiosmtpd) that python3 cannot import.
 # One python3 start, no real import (importing selenium is slow).
 missing_python_modules() {
     python3 - <<'PY'
 import importlib.util
-print(" ".join(m for m in ("pip", "selenium", "pytest", "schemathesis") if importlib.util.find_spec(m) is None))
+print(" ".join(m for m in ("pip", "selenium", "pytest", "schemathesis", "aiosmtpd") if importlib.util.find_spec(m) is None))
 PY
 }
 
@@ -28,6 +29,7 @@ apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || apt_missing+=(chromium-driver)
 command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
+command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 if ! command -v python3 >/dev/null 2>&1; then
     apt_missing+=(python3 python3-pip)
 elif [[ " $(missing_python_modules) " == *" pip "* ]]; then

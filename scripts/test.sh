@@ -46,6 +46,10 @@ BASE=""
 OUT=""
 EXTRA_PIDS=()
 EXTRA_DIRS=()
+SINK_PID=""
+SINK_FD=""
+SINK_DIR=""
+SERVER_EXTRA_ENV=()
 
 header() {
     printf '\n==> %s\n\n' "$*"
@@ -115,6 +119,8 @@ cleanup() {
     done
     stop_server
     stop_extra_servers
+    stop_smtp_sink
+    [[ -n $SINK_DIR ]] && rm -rf "$SINK_DIR"
     if [[ -n $SERVER_DATA_DIR ]]; then
         rm -rf "$SERVER_DATA_DIR"
         SERVER_DATA_DIR=""
@@ -204,7 +210,7 @@ start_server() {
     # a developer's setting cannot point the test server at a real database.
     # Browser tests sign up one account each: more than the default 20 per IP and hour.
     env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" ONRAMP_SIGNUPS_PER_IP_PER_HOUR=1000 \
-        .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
+        ${SERVER_EXTRA_ENV[@]+"${SERVER_EXTRA_ENV[@]}"} .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
         </dev/null >"$log" 2>&1 &
     SERVER_PID=$!
     if ! wait_ready "$BASE/readyz" "$SERVER_PID" 60; then
@@ -230,19 +236,55 @@ finish_server() {
     return "$rc"
 }
 
+# start_smtp_sink: a real SMTP server (aiosmtpd, scripts/smtp_sink.py) on a free loopback
+# port; sets SINK_PID, SINK_DIR and SINK_PORT. Each accepted mail is SINK_DIR/mail/<n>.json.
+start_smtp_sink() {
+    SINK_DIR=$(mktemp -d -t onramp-smtp.XXXXXX) || return 1
+    # The sink exits when its standard input closes: a FIFO this shell holds open until stop_smtp_sink.
+    mkfifo "$SINK_DIR/stdin" || return 1
+    python3 scripts/smtp_sink.py --mail-dir "$SINK_DIR/mail" --ready-file "$SINK_DIR/port" \
+        <"$SINK_DIR/stdin" >"$SINK_DIR/sink.log" 2>&1 &
+    SINK_PID=$!
+    exec {SINK_FD}>"$SINK_DIR/stdin"
+    local deadline=$((SECONDS + 20))
+    until [[ -s $SINK_DIR/port ]]; do
+        if ! kill -0 "$SINK_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+            echo "test.sh: the SMTP sink did not start:" >&2
+            cat "$SINK_DIR/sink.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    SINK_PORT=$(cat "$SINK_DIR/port")
+    echo "SMTP sink (aiosmtpd) on 127.0.0.1:$SINK_PORT, mail in $SINK_DIR/mail"
+}
+
+stop_smtp_sink() {
+    [[ -n $SINK_FD ]] && exec {SINK_FD}>&-
+    SINK_FD=""
+    [[ -n $SINK_PID ]] && { kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; }
+    SINK_PID=""
+    return 0
+}
+
 phase_e2e() {
     header "[5/7] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
     local rc=0 operator_email="operator-e2e@example.com" operator_password="orbit lantern pebble 58"
-    start_server e2e || return 1
+    start_smtp_sink || return 1
+    SERVER_EXTRA_ENV=("ONRAMP_SMTP_URL=smtp://127.0.0.1:$SINK_PORT")
+    start_server e2e || { SERVER_EXTRA_ENV=(); stop_smtp_sink; return 1; }
+    SERVER_EXTRA_ENV=()
     env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
         .build/debug/onramp create-operator --email "$operator_email" --name "Olga Operator" \
         --password "$operator_password" >>"$OUT/server.log" 2>&1 || { finish_server 1; return 1; }
     env ONRAMP_BASE_URL="$BASE" ONRAMP_TEST_OUTPUT="$OUT" \
         ONRAMP_OPERATOR_EMAIL="$operator_email" ONRAMP_OPERATOR_PASSWORD="$operator_password" \
-        ONRAMP_CLI="$PWD/.build/debug/onramp" ONRAMP_DATA_DIR="$SERVER_DATA_DIR" \
+        ONRAMP_CLI="$PWD/.build/debug/onramp" ONRAMP_DATA_DIR="$SERVER_DATA_DIR" ONRAMP_MAIL_DIR="$SINK_DIR/mail" \
         python3 -m pytest -q -p no:cacheprovider --tb=short Tests/e2e \
         --ignore=Tests/e2e/test_across_instances.py || rc=$?
     ((rc == 0)) || echo "---- screenshots: $OUT ----" >&2
+    stop_smtp_sink
+    rm -rf "$SINK_DIR"
     finish_server "$rc"
 }
 

@@ -30,10 +30,14 @@ struct TenantIsolationTests {
             let rule = try await app.testing().sendRequest(.POST, "/api/v1/routing-rules", headers: tenantA.bearer + .json,
                                                            body: .json(["name": "A's rule", "actions": [["type": "add_tag", "tag": "a"]]]))
             let ruleA = try #require(try rule.jsonObject()["id"] as? String)
+            let invitation = try await app.testing().sendRequest(.POST, "/api/v1/invitations", headers: tenantA.bearer + .json,
+                                                                 body: .json(["email": "a-only@example.com", "role": "agent"]))
+            let invitationA = try #require(try invitation.jsonObject()["id"] as? String)
+            _ = try await app.testing().sendRequest(.POST, "/api/v1/sandbox", headers: tenantA.bearer)
             let idsOfA: [String: String] = ["tokenId": tokenA.uuidString, "templateId": templateA,
                                             "tenantId": tenantA.tenantID.uuidString, "jobId": jobA,
                                             "importId": importA, "ticketId": ticketA, "ruleId": ruleA,
-                                            "userId": tenantA.userID.uuidString]
+                                            "userId": tenantA.userID.uuidString, "invitationId": invitationA]
 
             // act + check
             var probed = 0
@@ -62,8 +66,10 @@ struct TenantIsolationTests {
                 let response = try await app.testing().sendRequest(.GET, operation.path, headers: tenantB.bearer)
                 // Operator routes span tenants and are closed to tenant users altogether; live
                 // streams answer plain HTTP with 426 (their own tenant's stream only, over a WebSocket).
+                // `getSandbox` answers 404 while B has no sandbox of its own (A's does not count).
                 let expected: HTTPStatus = operation.tag == "Operators" ? .forbidden
-                    : operation.responses.contains { $0.status == 101 } ? .upgradeRequired : .ok
+                    : operation.responses.contains { $0.status == 101 } ? .upgradeRequired
+                    : operation.id == "getSandbox" ? .notFound : .ok
                 #expect(response.status == expected, "\(operation.id) answered \(response.status.code)")
                 #expect(!response.body.string.contains(tenantA.tenantID.uuidString), "\(operation.id) leaks tenant A")
                 #expect(!response.body.string.contains(tokenA.uuidString), "\(operation.id) leaks tenant A's token")

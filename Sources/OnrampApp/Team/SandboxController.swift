@@ -27,7 +27,7 @@ struct SandboxController {
         let sandbox = APIOperation.Response(status: 200, description: "The sandbox.", schema: Schemas.ref("Sandbox"))
         routes.register(.init(
             id: "getSandbox", method: .GET, path: "/api/v1/sandbox", tag: "Team",
-            summary: "The tenant's training sandbox, if it has one", responses: [sandbox]
+            summary: "The tenant's training sandbox (404 while it has none)", responses: [sandbox], problems: [404]
         ), in: registry, use: get)
         routes.register(.init(
             id: "createSandbox", method: .POST, path: "/api/v1/sandbox", tag: "Team",
@@ -37,7 +37,7 @@ struct SandboxController {
         routes.register(.init(
             id: "resetSandbox", method: .POST, path: "/api/v1/sandbox/reset", tag: "Team",
             summary: "Puts the sandbox back to a fresh copy of the configuration with new practice tickets",
-            responses: [sandbox]
+            responses: [sandbox], problems: [404]
         ), in: registry, use: reset)
         routes.register(.init(
             id: "switchTenant", method: .POST, path: "/api/v1/me/tenant", tag: "Accounts",
