@@ -9,6 +9,11 @@ struct OpenAPITests {
     static let contractOperationIDs = [
         "signup", "login", "logout", "getCurrentUser", "createApiToken", "listApiTokens", "revokeApiToken",
         "listAuditEvents",
+        // Issue 6: tickets, routing, SLAs, team.
+        "listTickets", "createTicket", "getTicket", "updateTicket", "addTicketMessage", "listRoutingRules", "createRoutingRule",
+        "updateRoutingRule", "dryRunRoutingRules", "listSlaPolicies", "createSlaPolicy", "listBusinessCalendars",
+        "createBusinessCalendar", "listAgents", "updateAgentProfile", "createInvitation", "listInvitations", "revokeInvitation",
+        "acceptInvitation", "getTeamDashboard", "createSandbox", "resetSandbox",
     ]
 
     @Test func everyRegisteredAPIRouteIsDocumented() async throws {

@@ -45,14 +45,14 @@ struct TeamTests {
             let stored = try await app.db.sql.raw("SELECT token_hash FROM invitations WHERE email = 'nora@example.com'").first()
             #expect(try stored?.decode(column: "token_hash", as: String.self) == SecretDigest.sha256Hex(token))
 
-            let info = try await post(app, "/api/v1/invitations/lookup", [:], ["token": token]).jsonObject()
+            let info = try await post(app, "/api/v1/invitation-links/lookup", [:], ["token": token]).jsonObject()
             #expect(info["tenant_name"] as? String == "Acme Support")
             #expect(info["state"] as? String == "pending")
             #expect(info["has_account"] as? Bool == false)
 
-            let weak = try await post(app, "/api/v1/invitations/accept", [:], ["token": token, "name": "Nora", "password": "short"])
+            let weak = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "name": "Nora", "password": "short"])
             try weak.expectProblem(.unprocessableEntity)
-            let accepted = try await post(app, "/api/v1/invitations/accept", [:], ["token": token, "name": "Nora North", "password": strongPassword])
+            let accepted = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "name": "Nora North", "password": strongPassword])
             #expect(accepted.status == .created, "\(accepted.body.string)")
             #expect(try accepted.jsonObject()["role"] as? String == "supervisor")
             let session = try #require(accepted.cookie("onramp_session"))
@@ -60,7 +60,7 @@ struct TeamTests {
             #expect((me["user"] as? [String: Any])?["email"] as? String == "nora@example.com")
 
             // The link works once.
-            let again = try await post(app, "/api/v1/invitations/accept", [:], ["token": token, "name": "Nora", "password": strongPassword])
+            let again = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "name": "Nora", "password": strongPassword])
             try again.expectProblem(.notFound)
             let list = try await app.testing().sendRequest(.GET, "/api/v1/invitations?state=accepted", headers: account.bearer).jsonObject()
             #expect((list["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["nora@example.com"])
@@ -81,14 +81,14 @@ struct TeamTests {
             #expect(resent["send_count"] as? Int == 2)
             let second = try token(in: try #require(try await invitationMails(app, tenant: account.tenantID, to: "max@example.com").last))
             #expect(first != second)
-            try (try await post(app, "/api/v1/invitations/lookup", [:], ["token": first])).expectProblem(.notFound)
+            try (try await post(app, "/api/v1/invitation-links/lookup", [:], ["token": first])).expectProblem(.notFound)
 
             // Expired: the link says so and cannot be used.
             try await app.db.sql.raw("UPDATE invitations SET expires_at = \(bind: Date().addingTimeInterval(-60)) WHERE id = \(bind: UUID(uuidString: id)!)").run()
-            let info = try await post(app, "/api/v1/invitations/lookup", [:], ["token": second]).jsonObject()
+            let info = try await post(app, "/api/v1/invitation-links/lookup", [:], ["token": second]).jsonObject()
             #expect(info["state"] as? String == "expired")
             #expect((info["message"] as? String)?.contains("expired") == true)
-            let late = try await post(app, "/api/v1/invitations/accept", [:], ["token": second, "name": "Max", "password": strongPassword])
+            let late = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": second, "name": "Max", "password": strongPassword])
             try late.expectProblem(.gone)
             let expired = try await app.testing().sendRequest(.GET, "/api/v1/invitations?state=expired", headers: account.bearer).jsonObject()
             #expect((expired["items"] as? [[String: Any]])?.count == 1)
@@ -98,7 +98,7 @@ struct TeamTests {
             let fresh = try token(in: try #require(try await invitationMails(app, tenant: account.tenantID, to: "max@example.com").last))
             let revoked = try await app.testing().sendRequest(.DELETE, "/api/v1/invitations/\(id)", headers: account.bearer)
             #expect(try revoked.jsonObject()["state"] as? String == "revoked")
-            try (try await post(app, "/api/v1/invitations/accept", [:], ["token": fresh, "password": strongPassword])).expectProblem(.notFound)
+            try (try await post(app, "/api/v1/invitation-links/accept", [:], ["token": fresh, "password": strongPassword])).expectProblem(.notFound)
 
             // Only member managers invite; nobody invites above their role.
             let agent = try await app.addMember(to: account, role: .agent)
@@ -119,9 +119,9 @@ struct TeamTests {
             let account = try await app.signUp(organization: "Acme Support")
             _ = try await post(app, "/api/v1/invitations", account.bearer, ["email": "pat@example.com", "role": "light_agent"])
             let token = try token(in: try #require(try await invitationMails(app, tenant: account.tenantID, to: "pat@example.com").last))
-            let wrong = try await post(app, "/api/v1/invitations/accept", [:], ["token": token, "password": "not the password at all"])
+            let wrong = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "password": "not the password at all"])
             try wrong.expectProblem(.unauthorized)
-            let joined = try await post(app, "/api/v1/invitations/accept", [:], ["token": token, "password": strongPassword])
+            let joined = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "password": strongPassword])
             #expect(joined.status == .created)
             let members = try await app.db.sql.raw("""
                 SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'pat@example.com' ORDER BY m.created_at

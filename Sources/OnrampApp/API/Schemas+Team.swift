@@ -79,9 +79,17 @@ extension Schemas {
                                    required: ["id", "name", "position", "conditions", "targets", "paused_statuses", "warning_minutes",
                                               "calendar_hours", "escalation", "created_at"]),
         "SlaPolicyPage": Schema.object(["items": Schema.array(ref("SlaPolicy"))], required: ["items"]),
-        "AgentProfileInput": Schema.object(agentProfileMembers.merging([
+        // In requests, null means "not given" (the default), as leaving the member out does.
+        "AgentProfileInput": Schema.object([
+            "skills": ["type": ["object", "null"], "additionalProperties": Schema.integer(minimum: 1, maximum: 5)],
+            "languages": ["type": ["array", "null"], "items": Schema.string()],
+            "time_zone": Schema.string("IANA time zone of the working hours (default UTC).", nullable: true),
+            "working_hours": ["type": ["object", "null"], "propertyNames": weekdayKeys,
+                              "additionalProperties": Schema.string("09:00-17:00, several shifts separated by commas, or closed.")],
+            "capacity": ["type": ["integer", "null"], "minimum": 0, "maximum": 1000, "description": "Most open tickets at once (default 20)."],
+            "teams": ["type": ["array", "null"], "items": Schema.string()],
             "availability": Schema.string(enumeration: AgentProfile.Availability.allCases.map(\.rawValue), nullable: true),
-        ]) { a, _ in a }),
+        ]),
         "Agent": Schema.object([
             "user_id": uuid, "name": Schema.string(), "email": Schema.string(), "role": role,
             "custom_role": Schema.object(["id": uuid, "name": Schema.string()], required: ["id", "name"], nullable: true),

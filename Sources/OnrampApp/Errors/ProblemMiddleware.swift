@@ -1,3 +1,4 @@
+import FluentKit
 import OnrampDomain
 import Vapor
 
@@ -59,6 +60,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             return .validation(failure)
         case let decoding as DecodingError:
             return Problem(.malformedRequest, describe(decoding))
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // Two requests raced for the same unique name or key; the database decided.
+            return Problem(.conflict, "This conflicts with something that was saved at the same moment (a name or address already in use). Reload and try again.")
         case let abort as any AbortError:
             return problem(for: abort, request: request)
         default:

@@ -85,17 +85,18 @@ struct InvitationsController {
             parameters: [invitationID], responses: [one], problems: [409]
         ), in: registry, use: revoke)
         routes.register(.init(
-            id: "getInvitationByToken", method: .POST, path: "/api/v1/invitations/lookup", tag: "Team",
+            id: "getInvitationByToken", method: .POST, path: "/api/v1/invitation-links/lookup", tag: "Team",
             summary: "What an invitation link is for (no sign-in needed): the account, role and whether it can still be accepted",
             requestBody: Schemas.ref("InvitationTokenRequest"),
-            responses: [.init(status: 200, description: "The invitation as its recipient sees it.", schema: Schemas.ref("InvitationInfo"))]
+            responses: [.init(status: 200, description: "The invitation as its recipient sees it.", schema: Schemas.ref("InvitationInfo"))],
+            problems: [404]
         ), in: registry, use: lookup)
         routes.register(.init(
-            id: "acceptInvitation", method: .POST, path: "/api/v1/invitations/accept", tag: "Team",
+            id: "acceptInvitation", method: .POST, path: "/api/v1/invitation-links/accept", tag: "Team",
             summary: "Accepts an invitation with the link's token, setting name and password (or the existing account's password); signs in",
             requestBody: Schemas.ref("AcceptInvitationRequest"),
             responses: [.init(status: 201, description: "The new membership; the session cookie is set.", schema: Schemas.ref("AcceptedInvitation"))],
-            problems: [409, 410, 429]
+            problems: [404, 409, 410, 429]
         ), in: registry, use: accept)
     }
 

@@ -188,8 +188,10 @@ struct SLAController {
 
     static func refuseDuplicate(_ table: String, name: String, scope: TenantScope, on db: any Database, what: String) async throws {
         let clash = try await db.sql.raw("""
-            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID) AND LOWER(name) = \(bind: name.lowercased())
+            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID)
+            AND (name = \(bind: name) OR LOWER(name) = \(bind: name.lowercased()))
             """).first()
+        // (SQL's LOWER folds ASCII only: the exact name is compared too.)
         if clash != nil { throw Problem(.conflict, "There is already a \(what) named \(name); choose another name.") }
     }
 

@@ -18,7 +18,8 @@ enum WorkflowInstaller {
 
     static func exists(_ table: String, _ name: String, scope: TenantScope, on db: any Database) async throws -> Bool {
         try await db.sql.raw("""
-            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID) AND LOWER(name) = \(bind: name.lowercased())
+            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID)
+            AND (name = \(bind: name) OR LOWER(name) = \(bind: name.lowercased()))
             """).first() != nil
     }
 

@@ -41,7 +41,7 @@ struct OutboxTests {
             let text = try #require(mail.text)
             let token = try #require(text.range(of: #"inv_[0-9A-Za-z]{40}"#, options: .regularExpression)).map { String(text[$0]) }
             // The link in the delivered mail accepts the invitation.
-            let accepted = try await app.testing().sendRequest(.POST, "/api/v1/invitations/accept", headers: .json,
+            let accepted = try await app.testing().sendRequest(.POST, "/api/v1/invitation-links/accept", headers: .json,
                                                                body: .json(["token": token, "name": "Zoë", "password": strongPassword]))
             #expect(accepted.status == .created, "\(accepted.body.string)")
         }
