@@ -220,6 +220,44 @@ struct SLAWorkflowTests {
         }
     }
 
+    @Test func rulesAssignAnAgentByEmailSetTheStatusAndNotifyATeam() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let agentToken = try await app.addMember(to: account, role: .agent)
+            let agents = try await app.testing().sendRequest(.GET, "/api/v1/agents", headers: account.bearer).jsonObject()
+            let agent = try #require((agents["items"] as? [[String: Any]])?.first { $0["role"] as? String == "agent" })
+            let agentEmail = try #require(agent["email"] as? String)
+            let agentID = try #require(agent["user_id"] as? String)
+            #expect(try await putProfile(app, agentToken, agentID, ["teams": ["VIP"]]).status == .ok)
+            _ = try created(try await post(app, "/api/v1/routing-rules", account.bearer, [
+                "name": "VIPs", "events": ["ticket_created"],
+                "conditions": ["all": [["field": "contact.email", "op": "contains", "value": "@vip.example"]]],
+                "actions": [["type": "assign_agent", "agent": agentEmail.uppercased()], ["type": "set_status", "status": "pending"],
+                            ["type": "notify_email", "team": "vip"]],
+            ]))
+            _ = try created(try await post(app, "/api/v1/routing-rules", account.bearer, [
+                "name": "Ghost", "events": ["ticket_created"], "position": 9,
+                "conditions": ["all": [["field": "ticket.subject", "op": "contains", "value": "ghost"]]],
+                "actions": [["type": "assign_agent", "agent": "nobody@example.com"], ["type": "apply_sla_policy", "policy": "Missing"]],
+            ]))
+            let ticket = try created(try await post(app, "/api/v1/tickets", account.bearer, [
+                "subject": "Hello", "body": "Hi", "requester": ["email": "ceo@vip.example"],
+            ]))
+            #expect((ticket["assignee_id"] as? String)?.lowercased() == agentID.lowercased())
+            #expect(ticket["status"] as? String == "pending")
+            #expect(try await mails(app, tenant: account.tenantID).map(\.to) == [agentEmail], "the team's members are notified")
+            // Rules that name what does not exist say so in an internal note and change nothing.
+            let ghost = try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": "A ghost", "body": "Boo"]))
+            #expect(ghost["assignee_id"] == nil || ghost["assignee_id"] is NSNull)
+            let messages = try #require(ghost["messages"] as? [[String: Any]])
+            let notes: [String] = messages.compactMap { message in
+                (message["visibility"] as? String) == "internal" ? message["body"] as? String : nil
+            }
+            #expect(notes.count == 2, "\(messages)")
+            #expect(notes.contains { $0.contains("nobody@example.com") } && notes.contains { $0.contains("Missing") })
+        }
+    }
+
     func putProfile(_ app: Application, _ token: String, _ userID: String, _ body: [String: Any]) async throws -> TestingHTTPResponse {
         try await app.testing().sendRequest(.PUT, "/api/v1/agents/\(userID)/profile", headers: ["Authorization": "Bearer \(token)"] + .json,
                                             body: .json(body))

@@ -339,10 +339,13 @@ async function invitationAction(invitation, action, button) {
     ? await api("POST", `/api/v1/invitations/${id}/resend`)
     : await api("DELETE", `/api/v1/invitations/${id}`);
   busy(button, false);
+  await loadInvitations();
   el("invitations-status").textContent = result.ok
     ? (action === "resend" ? `Sent a new link to ${invitation.email}; the previous one no longer works.` : `Revoked the invitation to ${invitation.email}.`)
     : problemText(result, action === "resend" ? "The invitation could not be sent again." : "The invitation could not be revoked.");
-  await loadInvitations();
+  // The row was drawn anew: keep the keyboard focus on it (or on the section).
+  const again = document.querySelector(`#invitations tr[data-invitation-id="${CSS.escape(id)}"] button`);
+  (again || el("invitations-heading")).focus();
 }
 
 async function invite(event) {
@@ -357,10 +360,10 @@ async function invite(event) {
   clearErrors(form);
   el("invite-email").value = "";
   el("invite-name").value = "";
+  await loadInvitations();
   el("invitations-status").textContent = inSandbox
     ? `Invited ${result.data.email}. This is the sandbox: no mail was sent.`
     : `Invited ${result.data.email} as ${roleLabel(result.data.role).toLowerCase()}; the mail is on its way.`;
-  await loadInvitations();
   el("invite-email").focus();
 }
 
