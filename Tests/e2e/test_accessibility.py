@@ -1,6 +1,6 @@
 """Quality of the pages: every control has a name, keyboard focus is visible, no asset is
-heavy or comes from elsewhere, on every wizard step, the welcome dashboard and the
-operator dashboard."""
+heavy or comes from elsewhere, on every wizard step, the welcome dashboard, the team and SLA
+pages, the invitation page and the operator dashboard."""
 
 from __future__ import annotations
 
@@ -65,4 +65,15 @@ def test_every_page_is_labelled_light_and_keyboard_visible(app, new_account, scr
     app.activate()
     check_page(app, "welcome dashboard")
     screenshot("welcome")
-    app.assert_no_browser_errors()
+    for path in ("/team", "/slas"):
+        app.open(path)
+        app.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-loaded=yes]"), f"{path} to load its data")
+        check_page(app, path)
+    # An invitation link that leads nowhere: the page says so (404) and offers the way to log in.
+    app.open("/invitations/accept?token=inv_unknown")
+    check_page(app, "invitation page of an unknown link")
+    app.assert_no_browser_errors(allow=(
+        # The team page asks for the sandbox, which answers 404 while there is none.
+        r"/api/v1/sandbox - Failed to load resource: the server responded with a status of 404",
+        r"/invitations/accept\?token=inv_unknown - Failed to load resource: the server responded with a status of 404",
+    ))

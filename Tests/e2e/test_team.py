@@ -74,10 +74,8 @@ def accept_path(mail: dict) -> str:
 
 def invitation_row(app: App, email: str, state: str):
     def found(driver):
-        for row in driver.find_elements(By.CSS_SELECTOR, "#invitations tbody tr"):
-            if row.get_attribute("data-email") == email and row.get_attribute("data-state") == state:
-                return row
-        return False
+        rows = driver.find_elements(By.CSS_SELECTOR, f'#invitations tbody tr[data-email="{email}"][data-state="{state}"]')
+        return rows[0] if rows else False
 
     return app.until(found, f"the invitation of {email} shown as {state}")
 

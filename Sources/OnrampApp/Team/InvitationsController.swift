@@ -380,7 +380,8 @@ struct InvitationsController {
 
     @Sendable func accept(_ req: Request) async throws -> Response {
         let input = try req.decodeJSON(AcceptInput.self)
-        try req.onramp.loginLimiter.check(ip: req.clientIP, email: "invitation")
+        // Limited per address and per link, as log-ins are (a guessed password on an existing account).
+        try req.onramp.loginLimiter.check(ip: req.clientIP, email: "invitation:" + String((input.token ?? "").prefix(24)))
         guard let found = try await Self.lookup(token: input.token, on: req.db, now: Date()) else {
             throw Problem.notFound("That invitation link")
         }

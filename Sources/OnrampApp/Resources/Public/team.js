@@ -125,7 +125,9 @@ function renderAgents() {
     head.scope = "row";
     head.textContent = agent.name + (own ? " (you)" : "");
     row.append(head);
-    row.insertCell().textContent = agent.email;
+    const email = row.insertCell();
+    email.className = "email";
+    email.textContent = agent.email;
     row.insertCell().textContent = agent.custom_role ? `${agent.custom_role.name} (custom role)` : roleLabel(agent.role);
     const availability = document.createElement("span");
     availability.className = `badge availability-${agent.availability}`;
@@ -135,8 +137,9 @@ function renderAgents() {
     row.insertCell().textContent = agent.profile.teams.length ? agent.profile.teams.join(", ") : "—";
     const skills = Object.entries(agent.profile.skills).sort(([a], [b]) => a.localeCompare(b));
     row.insertCell().textContent = skills.length ? skills.map(([name, level]) => `${name} ${level}/5`).join(", ") : "—";
-    const actions = row.insertCell();
+    const actions = document.createElement("div");
     actions.className = "row-actions";
+    row.insertCell().append(actions);
     if (own || can.manageMembers) {
       const edit = document.createElement("button");
       edit.type = "button";
@@ -294,6 +297,7 @@ async function loadInvitations() {
     row.dataset.state = state;
     const head = document.createElement("th");
     head.scope = "row";
+    head.className = "email";
     head.textContent = invitation.email;
     row.append(head);
     row.insertCell().textContent = invitation.name || "—";
@@ -307,8 +311,9 @@ async function loadInvitations() {
     row.insertCell().textContent = state === "pending" || state === "expired" ? time(invitation.expires_at) : "—";
     row.insertCell().textContent = invitation.send_count ? `${invitation.send_count}× · last ${time(invitation.sent_at)}` : "not yet";
     if (!can.manageMembers) continue;
-    const actions = row.insertCell();
+    const actions = document.createElement("div");
     actions.className = "row-actions";
+    row.insertCell().append(actions);
     if (state !== "accepted") {
       const resend = document.createElement("button");
       resend.type = "button";
