@@ -209,8 +209,9 @@ start_server() {
     # `env` execs the server, so $! is the server's own PID. DATABASE_URL is dropped so
     # a developer's setting cannot point the test server at a real database.
     # Browser tests sign up one account each: more than the default 20 per IP and hour.
+    # ONRAMP_PUBLIC_URL: the links in mails (invitations) lead to this server.
     env -u DATABASE_URL ONRAMP_ENV=testing ONRAMP_DATA_DIR="$SERVER_DATA_DIR" ONRAMP_SIGNUPS_PER_IP_PER_HOUR=1000 \
-        ${SERVER_EXTRA_ENV[@]+"${SERVER_EXTRA_ENV[@]}"} .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
+        ONRAMP_PUBLIC_URL="$BASE" ${SERVER_EXTRA_ENV[@]+"${SERVER_EXTRA_ENV[@]}"} .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
         </dev/null >"$log" 2>&1 &
     SERVER_PID=$!
     if ! wait_ready "$BASE/readyz" "$SERVER_PID" 60; then

@@ -52,6 +52,7 @@ struct SLAWorkflowTests {
             ]))
             #expect(always["is_default"] as? Bool == false)
             #expect(always["calendar_hours"] as? Bool == true)
+            #expect(always["time_zone"] as? String == "UTC")
             let list = try await app.testing().sendRequest(.GET, "/api/v1/business-calendars", headers: account.bearer).jsonObject()
             #expect((list["items"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Berlin office", "Around the clock"])
 
@@ -315,6 +316,8 @@ struct SLAWorkflowTests {
             let roles = try await app.testing().sendRequest(.GET, "/api/v1/roles", headers: account.bearer).jsonObject()
             #expect((roles["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.prefix(6) ==
                 ["owner", "admin", "supervisor", "agent", "light_agent", "viewer"])
+            let grantable = try #require(roles["grantable_permissions"] as? [String])
+            #expect(grantable.contains("tickets.assign") && !grantable.contains("billing.manage") && !grantable.contains("platform.operate"))
             let role = try created(try await post(app, "/api/v1/roles", account.bearer, [
                 "name": "Billing lead", "permissions": ["tenant.read", "tickets.read", "tickets.note", "tickets.write", "tickets.assign"],
             ]))

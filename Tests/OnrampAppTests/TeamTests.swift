@@ -59,9 +59,12 @@ struct TeamTests {
             let me = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Cookie": "onramp_session=\(session)"]).jsonObject()
             #expect((me["user"] as? [String: Any])?["email"] as? String == "nora@example.com")
 
-            // The link works once.
+            // The link works once, and says so afterwards.
             let again = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": token, "name": "Nora", "password": strongPassword])
-            try again.expectProblem(.notFound)
+            #expect((try again.expectProblem(.conflict)["detail"] as? String)?.contains("already been accepted") == true)
+            let page = try await app.testing().sendRequest(.GET, "/invitations/accept?token=\(token)")
+            #expect(page.status == .conflict)
+            #expect(page.body.string.contains("already been accepted"))
             let list = try await app.testing().sendRequest(.GET, "/api/v1/invitations?state=accepted", headers: account.bearer).jsonObject()
             #expect((list["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["nora@example.com"])
             // Inviting a member again is a conflict.
@@ -98,7 +101,9 @@ struct TeamTests {
             let fresh = try token(in: try #require(try await invitationMails(app, tenant: account.tenantID, to: "max@example.com").last))
             let revoked = try await app.testing().sendRequest(.DELETE, "/api/v1/invitations/\(id)", headers: account.bearer)
             #expect(try revoked.jsonObject()["state"] as? String == "revoked")
-            try (try await post(app, "/api/v1/invitation-links/accept", [:], ["token": fresh, "password": strongPassword])).expectProblem(.notFound)
+            let withdrawn = try await post(app, "/api/v1/invitation-links/accept", [:], ["token": fresh, "password": strongPassword])
+            #expect((try withdrawn.expectProblem(.gone)["detail"] as? String)?.contains("withdrawn") == true)
+            #expect(try await app.testing().sendRequest(.GET, "/invitations/accept?token=inv_unknown").status == .notFound)
 
             // Only member managers invite; nobody invites above their role.
             let agent = try await app.addMember(to: account, role: .agent)

@@ -105,7 +105,9 @@ extension Schemas {
             "id": Schema.string("A template's name, or a custom role's id."), "name": Schema.string(),
             "kind": Schema.string(enumeration: ["template", "custom"]), "permissions": Schema.array(Schema.string()),
         ], required: ["id", "name", "kind", "permissions"]),
-        "RolePage": Schema.object(["items": Schema.array(ref("Role"))], required: ["items"]),
+        "RolePage": Schema.object(["items": Schema.array(ref("Role")),
+                                   "grantable_permissions": Schema.array(Schema.string("A permission a custom role may hold."))],
+                                  required: ["items", "grantable_permissions"]),
         "Invitation": Schema.object([
             "id": uuid, "email": Schema.string(), "name": Schema.string(nullable: true), "role": role,
             "custom_role_id": Schema.string(format: "uuid", nullable: true),

@@ -6,7 +6,8 @@ import Vapor
 
 /// Invitations (TEAM-1): by email, with a link that works once and expires after seven days;
 /// resend (a new link; the old one stops working) and revoke; accepting sets the person's name
-/// and password and signs them in. Only a hash of each link's secret is stored.
+/// and password and signs them in. Only a hash of each link's secret is stored; it stays after
+/// the link is used or withdrawn (the state decides), so such a link says what became of it.
 struct InvitationsController {
     struct InvitationDTO: Content {
         let id: UUID
@@ -322,7 +323,7 @@ struct InvitationsController {
         let requestID = req.requestID
         try await req.writer.atomically { db in
             try await db.sql.raw("""
-                UPDATE invitations SET state = 'revoked', token_hash = NULL, updated_at = \(bind: Date())
+                UPDATE invitations SET state = 'revoked', updated_at = \(bind: Date())
                 WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
                 """).run()
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
@@ -416,7 +417,7 @@ struct InvitationsController {
         let (userID, session) = try await req.writer.atomically { db in
             // Used up inside the same transaction that uses it: a second accept finds nothing to take.
             let taken = try await db.sql.raw("""
-                UPDATE invitations SET state = 'accepted', accepted_at = \(bind: Date()), token_hash = NULL, updated_at = \(bind: Date())
+                UPDATE invitations SET state = 'accepted', accepted_at = \(bind: Date()), updated_at = \(bind: Date())
                 WHERE id = \(bind: found.id) AND state = 'pending' RETURNING id
                 """).first()
             guard taken != nil else { throw Problem(.conflict, InvitationToken.Verdict.used.message) }

@@ -58,7 +58,11 @@ struct TeamController {
         let permissions: [String]
     }
 
-    struct RolePage: Content { let items: [RoleDTO] }
+    struct RolePage: Content {
+        let items: [RoleDTO]
+        /// The permissions a custom role may be built from.
+        let grantablePermissions: [String]
+    }
 
     struct CustomRoleInput: Content {
         var name: String?
@@ -231,7 +235,7 @@ struct TeamController {
                                      permissions: custom.permissions.map(\.rawValue).sorted()))
             }
         }
-        return RolePage(items: items)
+        return RolePage(items: items, grantablePermissions: Permission.grantable.map(\.rawValue).sorted())
     }
 
     @Sendable func createRole(_ req: Request) async throws -> Response {

@@ -113,7 +113,9 @@ struct SLAController {
             }
         }
         return CalendarDTO(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
-                           isDefault: try row.decode(column: "is_default", as: Bool.self), timeZone: calendar.timeZone.identifier,
+                           // Foundation on Linux names UTC "GMT"; show the name people gave.
+                           isDefault: try row.decode(column: "is_default", as: Bool.self),
+                           timeZone: calendar.timeZone.identifier == "GMT" ? "UTC" : calendar.timeZone.identifier,
                            calendarHours: calendar.isCalendarHours, hours: hours, holidays: calendar.holidays.map(\.description),
                            createdAt: try row.decode(column: "created_at", as: Date.self))
     }

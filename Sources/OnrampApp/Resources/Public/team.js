@@ -98,6 +98,7 @@ function busy(button, on) { if (button) button.disabled = on; }
 
 let agents = [];
 let roles = [];
+let grantable = [];
 let editing = null; // the user id whose profile the form edits
 
 function roleOptions(select, agent) {
@@ -177,6 +178,7 @@ async function loadRoles() {
   const result = await api("GET", "/api/v1/roles");
   if (!result.ok) { el("agents-status").textContent = problemText(result, "The roles could not be loaded."); return; }
   roles = result.data.items;
+  grantable = result.data.grantable_permissions || [];
   renderCustomRoles();
 }
 
@@ -388,8 +390,8 @@ function renderCustomRoles() {
   el("roles-status").textContent = target.children.length ? "" : "No custom roles yet.";
   const boxes = el("role-permission-boxes");
   if (boxes.children.length) return;
-  // What a custom role may hold: the templates' permissions, except those only an owner has.
-  const names = new Set(roles.filter((r) => r.kind === "template" && r.id !== "owner").flatMap((r) => r.permissions));
+  // What a custom role may hold, as the API says.
+  const names = new Set(grantable);
   for (const permission of [...names].sort()) {
     const label = document.createElement("label");
     label.className = "choice";
