@@ -64,16 +64,22 @@ extension Schemas {
         "BusinessCalendarInput": Schema.object([
             "name": Schema.text("The calendar's name.", maxLength: 120),
             "time_zone": Schema.string("IANA time zone, such as Europe/Berlin."),
-            "hours": ["type": "object", "propertyNames": weekdayKeys, "additionalProperties": Schema.string("09:00-17:00, 09:00-12:00, 13:00-17:00, 22:00-06:00 or closed.")],
-            "holidays": Schema.array(Schema.string("2026-12-24 for one day, 12-25 for every year.")),
-            "calendar_hours": Schema.boolean, "is_default": Schema.boolean,
+            "hours": ["type": ["object", "null"], "propertyNames": weekdayKeys,
+                      "additionalProperties": Schema.string("09:00-17:00, 09:00-12:00, 13:00-17:00, 22:00-06:00 or closed.")],
+            "holidays": ["type": ["array", "null"], "items": Schema.string("2026-12-24 for one day, 12-25 for every year.")],
+            "calendar_hours": ["type": ["boolean", "null"]], "is_default": ["type": ["boolean", "null"]],
         ], required: ["name", "time_zone"]),
         "BusinessCalendar": Schema.object([
             "id": uuid, "name": Schema.string(), "is_default": Schema.boolean, "time_zone": Schema.string(), "calendar_hours": Schema.boolean,
             "hours": ["type": "object", "additionalProperties": Schema.string()], "holidays": Schema.array(Schema.string()), "created_at": dateTime,
         ], required: ["id", "name", "is_default", "time_zone", "calendar_hours", "hours", "holidays", "created_at"]),
         "BusinessCalendarPage": Schema.object(["items": Schema.array(ref("BusinessCalendar"))], required: ["items"]),
-        "SlaPolicyInput": Schema.object(slaPolicyMembers.merging(["position": Schema.integer(minimum: 0, maximum: 100_000)]) { a, _ in a },
+        // In requests, null means "not given" (the default) for every optional member.
+        "SlaPolicyInput": Schema.object(slaPolicyMembers.merging(["position": Schema.integer(minimum: 0, maximum: 100_000)]) { a, _ in a }
+                                            .reduce(into: [String: JSONValue]()) { members, member in
+                                                members[member.key] = ["name", "targets"].contains(member.key) ? member.value
+                                                    : ["anyOf": [member.value, ["type": "null"]]]
+                                            },
                                         required: ["name", "targets"]),
         "SlaPolicy": Schema.object(slaPolicyMembers.merging(["id": uuid, "position": Schema.integer(minimum: 0), "created_at": dateTime]) { a, _ in a },
                                    required: ["id", "name", "position", "conditions", "targets", "paused_statuses", "warning_minutes",
