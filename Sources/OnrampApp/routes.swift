@@ -24,6 +24,7 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     TeamDashboardController().register(on: app.routes, registry: registry)
     SandboxController().register(on: app.routes, registry: registry)
     WorkflowTemplatesController().register(on: app.routes, registry: registry)
+    AssignmentSettings().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
         let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)

@@ -302,6 +302,45 @@ struct SLAWorkflowTests {
         }
     }
 
+    @Test func roundRobinGivesTicketsInTurnWhateverTheLoad() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            var ids: [String] = []
+            for _ in 0..<2 {
+                let token = try await app.addMember(to: account, role: .agent)
+                let me = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"]).jsonObject()
+                let id = try #require((me["user"] as? [String: Any])?["id"] as? String)
+                #expect(try await putProfile(app, token, id, ["teams": ["Desk"], "availability": "online", "capacity": 10]).status == .ok)
+                ids.append(id.lowercased())
+            }
+            let settings = try await app.testing().sendRequest(.GET, "/api/v1/assignment-settings", headers: account.bearer).jsonObject()
+            #expect(settings["strategy"] as? String == "least_loaded")
+            // The first agent already carries two open tickets, assigned by hand.
+            for subject in ["Old 1", "Old 2"] {
+                let ticket = try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": subject, "body": "x"]))
+                let id = try #require(ticket["id"] as? String)
+                _ = try await app.testing().sendRequest(.PATCH, "/api/v1/tickets/\(id)", headers: account.bearer + .json,
+                                                        body: .json(["assignee_id": ids[0]]))
+            }
+            func assignee(_ subject: String) async throws -> String? {
+                let ticket = try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": subject, "body": "x", "team": "Desk"]))
+                return (ticket["assignee_id"] as? String)?.lowercased()
+            }
+            // Least loaded: the second agent, twice.
+            #expect(try await assignee("A") == ids[1])
+            #expect(try await assignee("B") == ids[1])
+            let bad = try await app.testing().sendRequest(.PUT, "/api/v1/assignment-settings", headers: account.bearer + .json,
+                                                          body: .json(["strategy": "random"]))
+            try bad.expectProblem(.unprocessableEntity)
+            let changed = try await app.testing().sendRequest(.PUT, "/api/v1/assignment-settings", headers: account.bearer + .json,
+                                                              body: .json(["strategy": "round_robin"]))
+            #expect(try changed.jsonObject()["strategy"] as? String == "round_robin")
+            // In turn: after the second agent (assigned last) comes the first, though it has more open tickets, then the second again.
+            let turns = [try await assignee("C"), try await assignee("D"), try await assignee("E")]
+            #expect(turns == [ids[0], ids[1], ids[0]])
+        }
+    }
+
     @Test func lightAgentsWriteNotesOnlyAndCustomRolesGrantTheirPermissions() async throws {
         try await withOnrampApp { app in
             let account = try await app.signUp()

@@ -264,6 +264,13 @@ def test_the_training_sandbox_is_created_opened_reset_and_left(app, new_account,
     app.sign_up(owner)
     app.wait_signed_in(owner.email)
     loaded(app, "/team")
+    # The assignment strategy is saved and read back.
+    assert Select(app.driver.find_element(By.ID, "assignment-strategy")).first_selected_option.get_attribute("value") == "least_loaded"
+    Select(app.driver.find_element(By.ID, "assignment-strategy")).select_by_value("round_robin")
+    app.driver.find_element(By.CSS_SELECTOR, "#assignment-form button[type=submit]").click()
+    app.until(lambda d: "round robin" in d.find_element(By.ID, "assignment-status").text, "the saved strategy")
+    loaded(app, "/team")
+    assert Select(app.driver.find_element(By.ID, "assignment-strategy")).first_selected_option.get_attribute("value") == "round_robin"
     assert "no training sandbox yet" in text_of(app, "sandbox-status")
     assert not app.driver.find_elements(By.ID, "sandbox-banner")
     app.driver.find_element(By.ID, "sandbox-create").click()

@@ -159,6 +159,10 @@ extension Schemas {
             "rules_created": Schema.array(Schema.string()), "skipped": Schema.array(Schema.string()),
             "not_converted": Schema.array(Schema.string()),
         ], required: ["rules_created", "skipped", "not_converted"]),
+        "AssignmentSettings": Schema.object([
+            "strategy": Schema.string("least_loaded: fewest open tickets first; round_robin: in turn.",
+                                      enumeration: AssignmentSettings.Strategy.allCases.map(\.rawValue)),
+        ], required: ["strategy"]),
         "CustomRoleInput": Schema.object([
             "name": Schema.text("The role's name.", maxLength: 60),
             "permissions": Schema.array(Schema.string(enumeration: Permission.grantable.map(\.rawValue).sorted())),

@@ -279,7 +279,8 @@ enum TicketWorkflow {
     }
 
     /// Automatic assignment (WF-2): a ticket with a team and no agent goes to an eligible agent
-    /// of the team, by least load; when nobody is eligible it waits with the reason recorded.
+    /// of the team, by least load or in turn (the tenant's strategy); when nobody is eligible it
+    /// waits with the reason recorded.
     static func assignIfNeeded(_ ticket: inout TicketState, scope: TenantScope, now: Date, on db: any Database) async throws -> [String] {
         guard let team = ticket.team, ticket.assigneeID == nil, !ticket.status.isSolved else {
             if ticket.assigneeID != nil { ticket.queueReason = nil }
@@ -289,12 +290,28 @@ enum TicketWorkflow {
         let agents = try await AgentDirectory.profiles(scope: scope, on: db).filter { $0.role >= .agent }.compactMap(\.profile)
         let language = ticket.tags.first { $0.hasPrefix("lang-") }.map { String($0.dropFirst(5)) }
         let skills = Dictionary(ticket.tags.filter { $0.hasPrefix("skill-") }.map { (String($0.dropFirst(6)), 1) }, uniquingKeysWith: max)
+        let strategy: AssignmentStrategy
+        switch try await AssignmentSettings.strategy(scope, on: db) {
+        case .roundRobin:
+            // The turn passes on from whoever in the team was given a ticket last.
+            let teamAgents = agents.filter { $0.teams.contains { $0.lowercased() == team.lowercased() } }.map(\.id)
+            let last = teamAgents.isEmpty ? nil : try await db.sql.raw("""
+                SELECT user_id FROM agent_profiles WHERE tenant_id = \(bind: scope.tenantID) AND user_id IN (\(binds: teamAgents))
+                AND last_assigned_at IS NOT NULL ORDER BY last_assigned_at DESC LIMIT 1
+                """).first()?.decode(column: "user_id", as: UUID.self)
+            strategy = .roundRobin(lastAssigned: last)
+        case .leastLoaded:
+            strategy = .leastLoaded
+        }
         let result = Assignment.assign(AssignmentRequest(team: team, requiredSkills: skills, language: language, now: now),
-                                       among: agents, strategy: .leastLoaded)
+                                       among: agents, strategy: strategy)
         switch result {
         case .assigned(let agent, let reason):
             ticket.assigneeID = agent
             ticket.queueReason = nil
+            try await db.sql.raw("""
+                UPDATE agent_profiles SET last_assigned_at = \(bind: now) WHERE tenant_id = \(bind: scope.tenantID) AND user_id = \(bind: agent)
+                """).run()
             try await record(.assigned, agent.uuidString.lowercased(), ticket: ticket.id, scope: scope, at: now, on: db)
             return ["assigned automatically: \(reason)"]
         case .queued(let reason):

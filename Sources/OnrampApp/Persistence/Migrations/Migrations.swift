@@ -18,6 +18,7 @@ enum Migrations001 {
         migrations.add(CreateTickets())
         migrations.add(CreateRoutingRules())
         migrations.add(CreateTeamAndSLA())
+        migrations.add(AddAssignmentStrategy())
     }
 }
 

@@ -571,8 +571,24 @@ if (can.manageSettings) {
   el("sandbox-reset").addEventListener("click", () => resetSandbox(el("sandbox-reset"), el("sandbox-status")));
 }
 
+async function loadAssignment() {
+  const result = await api("GET", "/api/v1/assignment-settings");
+  if (result.ok) el("assignment-strategy").value = result.data.strategy;
+}
+
+async function saveAssignment(event) {
+  event.preventDefault();
+  const result = await api("PUT", "/api/v1/assignment-settings", { strategy: el("assignment-strategy").value });
+  el("assignment-status").textContent = result.ok
+    ? `Saved: ${result.data.strategy === "round_robin" ? "round robin" : "least loaded"}.`
+    : result.data?.detail || "The strategy could not be saved.";
+}
+
+if (can.manageSettings) el("assignment-form").addEventListener("submit", saveAssignment);
+
 await loadRoles();
 await Promise.all([
+  loadAssignment(),
   loadAgents(),
   can.readMembers ? loadInvitations() : null,
   can.readReports ? loadDashboard() : null,
