@@ -38,6 +38,15 @@ struct MultipartReaderTests {
         #expect(throws: MultipartReader.Failure.self) { _ = try read(bytes, chunk: 5) }
         bytes = Array("--\(boundary)\r\n".utf8) + [0xC3, 0xA9] + Array(": v\r\n\r\nbody\r\n--\(boundary)--".utf8)
         #expect(throws: MultipartReader.Failure.self) { _ = try read(bytes, chunk: 3) }
+        bytes = body("x", extraHeader: "X-Odd: a\u{0}b\r\n")
+        #expect(throws: MultipartReader.Failure.self) { _ = try read(bytes, chunk: 7) }
+    }
+
+    @Test func controlCharactersInAnotherFieldsNameDoNotStopTheUpload() throws {
+        let form = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\u{0F};x\"\r\n\r\n{}\r\n" + String(decoding: body("a,b\n1,2\n"), as: UTF8.self)
+        let (file, reader) = try read(Array(form.utf8), chunk: 9)
+        #expect(String(decoding: file, as: UTF8.self) == "a,b\n1,2\n")
+        #expect(reader.foundFile)
     }
 
     @Test func malformedFormsGetAClearError() {

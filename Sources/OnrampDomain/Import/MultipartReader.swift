@@ -94,8 +94,9 @@ public struct MultipartReader: Sendable {
     }
 
     private mutating func readHeaders(_ block: [UInt8]) throws(Failure) {
-        // Values may be UTF-8 (RFC 7578 field and file names); names are ASCII tokens; no control bytes.
-        guard block.allSatisfy({ $0 >= 0x20 || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }) else {
+        // Values may be UTF-8 (RFC 7578 field and file names) and carry whatever a browser puts in a
+        // field's name but NUL; names are ASCII tokens.
+        guard !block.contains(0) else {
             throw Failure(description: "A part of the form has headers that are not plain text.")
         }
         let text = String(decoding: block, as: UTF8.self)
