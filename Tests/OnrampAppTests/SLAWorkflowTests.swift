@@ -259,6 +259,27 @@ struct SLAWorkflowTests {
         }
     }
 
+    @Test func aRevisedRuleAppliesFromTheNextEvent() async throws {
+        try await withOnrampApp { app in
+            let account = try await app.signUp()
+            let rule = try created(try await post(app, "/api/v1/routing-rules", account.bearer, [
+                "name": "Tagger", "events": ["ticket_created"], "actions": [["type": "add_tag", "tag": "first"]],
+            ]))
+            let id = try #require(rule["id"] as? String)
+            #expect(try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": "One", "body": "x"]))["tags"] as? [String] == ["first"])
+            let revised = try await app.testing().sendRequest(.PUT, "/api/v1/routing-rules/\(id)", headers: account.bearer + .json, body: .json([
+                "name": "Tagger", "events": ["ticket_created"], "actions": [["type": "add_tag", "tag": "second"]],
+            ]))
+            #expect(revised.status == .ok)
+            #expect(try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": "Two", "body": "x"]))["tags"] as? [String] == ["second"])
+            _ = try created(try await post(app, "/api/v1/routing-rules", account.bearer, [
+                "name": "Another", "events": ["ticket_created"], "position": 5, "actions": [["type": "add_tag", "tag": "third"]],
+            ]))
+            #expect(try created(try await post(app, "/api/v1/tickets", account.bearer, ["subject": "Three", "body": "x"]))["tags"] as? [String]
+                == ["second", "third"])
+        }
+    }
+
     func putProfile(_ app: Application, _ token: String, _ userID: String, _ body: [String: Any]) async throws -> TestingHTTPResponse {
         try await app.testing().sendRequest(.PUT, "/api/v1/agents/\(userID)/profile", headers: ["Authorization": "Bearer \(token)"] + .json,
                                             body: .json(body))

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -109,9 +110,10 @@ enum TicketWorkflow {
                     on db: any Database) async throws -> [String] {
         guard var ticket = try await load(id, scope: scope, on: db) else { return [] }
         var done: [String] = []
-        let rules = try await RoutingRulesController.rules(in: scope, on: db)
-        let calendar = try await calendar(nil, scope: scope, on: db)
-        if !rules.isEmpty, let set = try? CompiledRuleSet(rules: rules) {
+        let cached = try await RuleSetCache.ruleSet(for: scope, on: db)
+        let rules = cached.rules
+        if let set = cached.set {
+            let calendar = try await calendar(nil, scope: scope, on: db)
             let context = RuleContext(
                 event: event,
                 ticket: .init(subject: ticket.subject, status: ticket.status.rawValue, priority: ticket.priority.rawValue, channel: ticket.channel,
@@ -331,5 +333,35 @@ enum TicketWorkflow {
         else { return }
         ticket.slaPolicyID = match.id
         try await record(.slaPolicy, match.id.uuidString.lowercased(), ticket: ticket.id, scope: scope, at: now, on: db)
+    }
+}
+
+/// Compiled routing rule sets, per tenant, reused while the tenant's rules are the same: each
+/// ticket event reads only the rules' ids and versions (every change is a new version), not
+/// their definitions, and compiles nothing. Shared by the process; bounded.
+enum RuleSetCache {
+    struct Entry: Sendable {
+        let fingerprint: String
+        let rules: [RoutingRule]
+        let set: CompiledRuleSet?
+    }
+
+    private static let entries = NIOLockedValueBox<[UUID: Entry]>([:])
+    static let capacity = 2_000
+
+    static func ruleSet(for scope: TenantScope, on db: any Database) async throws -> Entry {
+        let fingerprint = try await db.sql.raw("""
+            SELECT id, version FROM routing_rules WHERE tenant_id = \(bind: scope.tenantID) ORDER BY position, created_at LIMIT 1000
+            """).all().map { "\(try $0.decode(column: "id", as: UUID.self)):\(try $0.decode(column: "version", as: Int.self))" }
+            .joined(separator: ",")
+        if let hit = entries.withLockedValue({ $0[scope.tenantID] }), hit.fingerprint == fingerprint { return hit }
+        let rules = try await RoutingRulesController.rules(in: scope, on: db)
+        // Rules are validated when saved; a set that no longer compiles routes nothing rather than failing the change.
+        let entry = Entry(fingerprint: fingerprint, rules: rules, set: rules.isEmpty ? nil : try? CompiledRuleSet(rules: rules))
+        entries.withLockedValue { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[scope.tenantID] = entry
+        }
+        return entry
     }
 }
