@@ -33,7 +33,8 @@ final class LiveClient: Sendable {
     }
 
     /// The next message as a JSON object, or nil when none arrives within `seconds`.
-    func next(within seconds: Double = 5) async throws -> [String: Any]? {
+    /// Waits generously: under a loaded CI machine a notification through PostgreSQL can take seconds.
+    func next(within seconds: Double = 20) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if let text = await inbox.take() {
