@@ -205,29 +205,12 @@ struct SandboxController {
             """).run()
         // Practice tickets go through the ticket workflow, so rules, assignment and SLAs apply as in the real desk.
         let drafts = PracticeTickets.make(count: practiceCount, categories: categories, seed: UInt64(max(1, Int(now.timeIntervalSince1970))))
-        let first = try await TicketNumbers.reserve(drafts.count, tenantID: target.tenantID, on: db.sql)
-        for (index, draft) in drafts.enumerated() {
-            let contact = TimeOrderedID.make()
-            try await db.sql.raw("""
-                INSERT INTO contacts (id, tenant_id, name, email, tags, custom_fields, created_at, updated_at)
-                VALUES (\(bind: contact), \(bind: target.tenantID), \(bind: draft.requesterName), \(bind: draft.requesterEmail), '["practice"]', '{}',
-                        \(bind: now), \(bind: now))
-                """).run()
-            let ticket = TimeOrderedID.make()
-            try await db.sql.raw("""
-                INSERT INTO tickets (id, tenant_id, number, subject, status, priority, channel, type, requester_id, tags, custom_fields, created_at, updated_at)
-                VALUES (\(bind: ticket), \(bind: target.tenantID), \(bind: first + Int64(index)), \(bind: draft.subject), 'new',
-                        \(bind: draft.priority.rawValue), \(bind: draft.channel), \(bind: draft.category), \(bind: contact), '["practice"]', '{}',
-                        \(bind: now), \(bind: now))
-                """).run()
-            try await db.sql.raw("""
-                INSERT INTO ticket_messages (id, tenant_id, ticket_id, visibility, from_customer, author_contact_id, body, created_at)
-                VALUES (\(bind: TimeOrderedID.make()), \(bind: target.tenantID), \(bind: ticket), 'public', \(bind: true), \(bind: contact),
-                        \(bind: draft.body), \(bind: now))
-                """).run()
-            try await TicketWorkflow.record(.created, draft.priority.rawValue, ticket: ticket, scope: target, at: now, on: db)
-            try await TicketWorkflow.run(.ticketCreated, ticket: ticket, scope: target,
-                                         message: .init(body: draft.body, fromCustomer: true, channel: draft.channel), now: now, on: db)
+        for practice in drafts {
+            let draft = try TicketDraft.validate(subject: practice.subject, body: practice.body, priority: practice.priority.rawValue,
+                                                 channel: practice.channel, requesterEmail: practice.requesterEmail,
+                                                 requesterName: practice.requesterName, tags: ["practice"], customFields: nil, team: nil)
+            _ = try await TicketWorkflow.create(draft, type: practice.category, contactTags: ["practice"], author: nil, scope: target,
+                                                at: now, on: db)
         }
     }
 

@@ -189,12 +189,18 @@ struct SLAController {
     }
 
     static func refuseDuplicate(_ table: String, name: String, scope: TenantScope, on db: any Database, what: String) async throws {
-        let clash = try await db.sql.raw("""
+        if try await nameTaken(table, name, scope: scope, on: db) {
+            throw Problem(.conflict, "There is already a \(what) named \(name); choose another name.")
+        }
+    }
+
+    /// Whether the tenant has a record in `table` named `name`, without regard to case.
+    static func nameTaken(_ table: String, _ name: String, scope: TenantScope, on db: any Database) async throws -> Bool {
+        // (SQL's LOWER folds ASCII only: the exact name is compared too.)
+        try await db.sql.raw("""
             SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID)
             AND (name = \(bind: name) OR LOWER(name) = \(bind: name.lowercased()))
-            """).first()
-        // (SQL's LOWER folds ASCII only: the exact name is compared too.)
-        if clash != nil { throw Problem(.conflict, "There is already a \(what) named \(name); choose another name.") }
+            """).first() != nil
     }
 
     // MARK: Policies
@@ -234,9 +240,11 @@ struct SLAController {
             errors.append(FieldError(field: "targets", message: "Set at least one target, e.g. targets.urgent.first_response_minutes.", code: "required"))
         }
         if let calendar = policy.calendarID {
-            let known = try await UUID(uuidString: calendar).asyncMap { id in
+            let known = if let id = UUID(uuidString: calendar) {
                 try await req.db.sql.raw("SELECT id FROM business_calendars WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)").first()
-            } ?? nil
+            } else {
+                nil as (any SQLRow)?
+            }
             if known == nil {
                 errors.append(FieldError(field: "calendar_id", message: "There is no business calendar \(calendar) in this account.", code: "unknown"))
             }
@@ -263,12 +271,5 @@ struct SLAController {
             SELECT id, position, definition, escalation, created_at FROM sla_policies WHERE id = \(bind: id)
             """).first() else { throw Problem.notFound("That policy") }
         return try await Self.policyDTO(row).encodeResponse(status: .created, for: req)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

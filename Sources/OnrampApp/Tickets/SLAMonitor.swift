@@ -22,7 +22,14 @@ enum SLAMonitor {
     }
 
     static func load(ticket id: UUID, scope: TenantScope, on db: any Database) async throws -> Loaded? {
-        guard let ticket = try await TicketWorkflow.load(id, scope: scope, on: db), let policyID = ticket.slaPolicyID,
+        guard let ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { return nil }
+        return try await load(ticket, scope: scope, on: db)
+    }
+
+    /// The clock of a ticket already read (the workflow has it in hand).
+    static func load(_ ticket: TicketState, scope: TenantScope, on db: any Database) async throws -> Loaded? {
+        let id = ticket.id
+        guard let policyID = ticket.slaPolicyID,
               let row = try await db.sql.raw("""
                 SELECT id, position, definition, escalation, created_at FROM sla_policies
                 WHERE id = \(bind: policyID) AND tenant_id = \(bind: scope.tenantID)
@@ -62,8 +69,13 @@ enum SLAMonitor {
     }
 
     /// Queues a check for the ticket's next deadline (warning, breach or escalation level).
-    static func schedule(ticket id: UUID, scope: TenantScope, now: Date, on db: any Database) async throws {
-        guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return }
+    static func schedule(_ ticket: TicketState, scope: TenantScope, now: Date, on db: any Database) async throws {
+        guard let loaded = try await load(ticket, scope: scope, on: db) else { return }
+        try await schedule(loaded, scope: scope, now: now, on: db)
+    }
+
+    static func schedule(_ loaded: Loaded, scope: TenantScope, now: Date, on db: any Database) async throws {
+        let id = loaded.ticket.id
         var next = loaded.clock.nextDeadlines(now: now).first?.at
         for status in loaded.clock.status(at: now).values {
             if let breached = status.breachedAt, let level = loaded.policy.escalation.nextLevel(breachedAt: breached, now: now) {
@@ -85,6 +97,7 @@ enum SLAMonitor {
         guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return [] }
         var sent: [String] = []
         let ticket = loaded.ticket
+        let sandbox = try await TicketWorkflow.isSandbox(scope, on: db)
         for (metric, status) in loaded.clock.status(at: now).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             var due: [(kind: String, at: Date, recipients: [EscalationPath.Recipient], text: String)] = []
             let label = metric.rawValue.replacingOccurrences(of: "_", with: " ")
@@ -111,7 +124,6 @@ enum SLAMonitor {
                 let kind: TicketEventKind = item.kind == "warning" ? .slaWarning : item.kind == "breach" ? .slaBreach : .escalated
                 try await TicketWorkflow.record(kind, "\(metric.rawValue):\(item.kind)", ticket: id, scope: scope, at: now, on: db)
                 let addresses = try await emails(item.recipients, ticket: ticket, scope: scope, on: db)
-                let sandbox = try await TicketWorkflow.isSandbox(scope, on: db)
                 for address in addresses where !sandbox {
                     try await Outbox.enqueue(to: address, subject: "[#\(ticket.number)] SLA \(item.kind.replacingOccurrences(of: "-", with: " ")): \(ticket.subject)",
                                              body: item.text + "\n\nSubject: \(ticket.subject)\nPriority: \(ticket.priority.rawValue)\nTeam: \(ticket.team ?? "none")\n",
@@ -120,7 +132,7 @@ enum SLAMonitor {
                 sent.append("\(metric.rawValue):\(item.kind)")
             }
         }
-        try await schedule(ticket: id, scope: scope, now: now, on: db)
+        try await schedule(loaded, scope: scope, now: now, on: db)
         return sent
     }
 

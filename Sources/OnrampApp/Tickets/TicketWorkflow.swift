@@ -69,9 +69,52 @@ enum TicketWorkflow {
             slaPolicyID: try row.decode(column: "sla_policy_id", as: UUID?.self), queueReason: try row.decode(column: "queue_reason", as: String?.self))
     }
 
+    /// Creates a ticket with its first message and runs the automation: the one way tickets are
+    /// made (the API, the sandbox's practice tickets, and channels). The requester is matched to
+    /// a contact by email, or created with `contactTags`; the first message is the requester's
+    /// when there is one, else the member's. Returns the ticket's id.
+    static func create(_ draft: TicketDraft, type: String? = nil, contactTags: [String] = [], author: UUID?, scope: TenantScope,
+                       at now: Date, on db: any Database) async throws -> UUID {
+        let id = TimeOrderedID.make(at: now)
+        var requesterID: UUID?
+        if let email = draft.requesterEmail {
+            if let row = try await db.sql.raw("""
+                SELECT id FROM contacts WHERE tenant_id = \(bind: scope.tenantID) AND email = \(bind: email) LIMIT 1
+                """).first() {
+                requesterID = try row.decode(column: "id", as: UUID.self)
+            } else {
+                let contact = TimeOrderedID.make(at: now)
+                try await db.sql.raw("""
+                    INSERT INTO contacts (id, tenant_id, name, email, tags, custom_fields, created_at, updated_at)
+                    VALUES (\(bind: contact), \(bind: scope.tenantID), \(bind: draft.requesterName), \(bind: email),
+                            \(bind: ImportValue.array(contactTags.map { .text($0) }).json), '{}', \(bind: now), \(bind: now))
+                    """).run()
+                requesterID = contact
+            }
+        }
+        let number = try await TicketNumbers.reserve(1, tenantID: scope.tenantID, on: db.sql)
+        let tags = ImportValue.array(draft.tags.map { .text($0) }).json
+        let fields = ImportValue.object(draft.customFields.keys.sorted().map { ($0, .text(draft.customFields[$0]!)) }).json
+        try await db.sql.raw("""
+            INSERT INTO tickets (id, tenant_id, number, subject, status, priority, channel, type, requester_id, group_name, tags, custom_fields,
+                                 created_at, updated_at)
+            VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: number), \(bind: draft.subject), 'new', \(bind: draft.priority.rawValue),
+                    \(bind: draft.channel), \(bind: type), \(bind: requesterID), \(bind: draft.team), \(bind: tags), \(bind: fields), \(bind: now), \(bind: now))
+            """).run()
+        try await db.sql.raw("""
+            INSERT INTO ticket_messages (id, tenant_id, ticket_id, visibility, from_customer, author_contact_id, author_user_id, body, created_at)
+            VALUES (\(bind: TimeOrderedID.make(at: now)), \(bind: scope.tenantID), \(bind: id), 'public', \(bind: requesterID != nil),
+                    \(bind: requesterID), \(bind: requesterID == nil ? author : nil), \(bind: draft.body), \(bind: now))
+            """).run()
+        try await record(.created, draft.priority.rawValue, ticket: id, scope: scope, user: author, at: now, on: db)
+        try await run(.ticketCreated, ticket: id, scope: scope,
+                      message: .init(body: draft.body, fromCustomer: requesterID != nil, channel: draft.channel), now: now, on: db)
+        return id
+    }
+
     static func save(_ ticket: TicketState, scope: TenantScope, at now: Date, on db: any Database) async throws {
         try await db.sql.raw("""
-            UPDATE tickets SET status = \(bind: ticket.status.rawValue), priority = \(bind: ticket.priority.rawValue),
+            UPDATE tickets SET subject = \(bind: ticket.subject), status = \(bind: ticket.status.rawValue), priority = \(bind: ticket.priority.rawValue),
                 tags = \(bind: ImportValue.array(ticket.tags.map { .text($0) }).json), group_name = \(bind: ticket.team),
                 assignee_id = \(bind: ticket.assigneeID), sla_policy_id = \(bind: ticket.slaPolicyID), queue_reason = \(bind: ticket.queueReason),
                 solved_at = CASE WHEN \(bind: ticket.status.isSolved) THEN COALESCE(solved_at, \(bind: now)) ELSE NULL END,
@@ -131,7 +174,7 @@ enum TicketWorkflow {
         done += try await assignIfNeeded(&ticket, scope: scope, now: now, on: db)
         try await settleSLAPolicy(&ticket, scope: scope, now: now, on: db)
         try await save(ticket, scope: scope, at: now, on: db)
-        try await SLAMonitor.schedule(ticket: id, scope: scope, now: now, on: db)
+        try await SLAMonitor.schedule(ticket, scope: scope, now: now, on: db)
         return done
     }
 

@@ -269,43 +269,9 @@ struct TicketsController {
         let draft = try TicketDraft.validate(subject: input.subject, body: input.body, priority: input.priority, channel: input.channel,
                                              requesterEmail: input.requester?.email, requesterName: input.requester?.name,
                                              tags: input.tags, customFields: input.customFields, team: input.team)
-        let id = TimeOrderedID.make()
         let userID = principal.userID
-        try await req.writer.atomically { db in
-            let now = Date()
-            var requesterID: UUID?
-            if let email = draft.requesterEmail {
-                if let row = try await db.sql.raw("""
-                    SELECT id FROM contacts WHERE tenant_id = \(bind: scope.tenantID) AND email = \(bind: email) LIMIT 1
-                    """).first() {
-                    requesterID = try row.decode(column: "id", as: UUID.self)
-                } else {
-                    let contact = TimeOrderedID.make()
-                    try await db.sql.raw("""
-                        INSERT INTO contacts (id, tenant_id, name, email, tags, custom_fields, created_at, updated_at)
-                        VALUES (\(bind: contact), \(bind: scope.tenantID), \(bind: draft.requesterName), \(bind: email), '[]', '{}', \(bind: now), \(bind: now))
-                        """).run()
-                    requesterID = contact
-                }
-            }
-            let number = try await TicketNumbers.reserve(1, tenantID: scope.tenantID, on: db.sql)
-            let tags = ImportValue.array(draft.tags.map { .text($0) }).json
-            let fields = ImportValue.object(draft.customFields.keys.sorted().map { ($0, .text(draft.customFields[$0]!)) }).json
-            try await db.sql.raw("""
-                INSERT INTO tickets (id, tenant_id, number, subject, status, priority, channel, requester_id, group_name, tags, custom_fields,
-                                     created_at, updated_at)
-                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: number), \(bind: draft.subject), 'new', \(bind: draft.priority.rawValue),
-                        \(bind: draft.channel), \(bind: requesterID), \(bind: draft.team), \(bind: tags), \(bind: fields), \(bind: now), \(bind: now))
-                """).run()
-            // The first message is the requester's when there is one, else the member's who created it.
-            try await db.sql.raw("""
-                INSERT INTO ticket_messages (id, tenant_id, ticket_id, visibility, from_customer, author_contact_id, author_user_id, body, created_at)
-                VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: id), 'public', \(bind: requesterID != nil),
-                        \(bind: requesterID), \(bind: requesterID == nil ? userID : nil), \(bind: draft.body), \(bind: now))
-                """).run()
-            try await TicketWorkflow.record(.created, draft.priority.rawValue, ticket: id, scope: scope, user: userID, at: now, on: db)
-            try await TicketWorkflow.run(.ticketCreated, ticket: id, scope: scope,
-                                         message: .init(body: draft.body, fromCustomer: requesterID != nil, channel: draft.channel), now: now, on: db)
+        let id = try await req.writer.atomically { db in
+            try await TicketWorkflow.create(draft, author: userID, scope: scope, at: Date(), on: db)
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         return try await ticket.encodeResponse(status: .created, for: req)
@@ -363,7 +329,6 @@ struct TicketsController {
                 try await TicketWorkflow.record(.assigned, assignee.uuidString.lowercased(), ticket: id, scope: scope, user: userID, at: now, on: db)
             }
             if let tags { ticket.tags = tags }
-            try await db.sql.raw("UPDATE tickets SET subject = \(bind: ticket.subject) WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)").run()
             try await TicketWorkflow.save(ticket, scope: scope, at: now, on: db)
             try await TicketWorkflow.run(.ticketUpdated, ticket: id, scope: scope, message: nil, now: now, on: db)
         }

@@ -16,13 +16,6 @@ enum WorkflowInstaller {
         var notConverted: [String] = []
     }
 
-    static func exists(_ table: String, _ name: String, scope: TenantScope, on db: any Database) async throws -> Bool {
-        try await db.sql.raw("""
-            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID)
-            AND (name = \(bind: name) OR LOWER(name) = \(bind: name.lowercased()))
-            """).first() != nil
-    }
-
     /// `audit: false` inside onboarding activation, whose own audit event (`onboarding.session.completed`,
     /// written by the change queue, which numbers that transaction's events itself) covers it.
     static func install(_ setup: WorkflowSetup, scope: TenantScope, actor: String, actorUserID: UUID?, requestID: String?,
@@ -30,7 +23,7 @@ enum WorkflowInstaller {
         var result = Result()
         let now = Date()
         if let calendar = setup.calendar {
-            if try await exists("business_calendars", setup.calendarName, scope: scope, on: db) {
+            if try await SLAController.nameTaken("business_calendars", setup.calendarName, scope: scope, on: db) {
                 result.skipped.append("calendar \(setup.calendarName)")
             } else {
                 let count = try await db.sql.raw("SELECT COUNT(*) AS n FROM business_calendars WHERE tenant_id = \(bind: scope.tenantID)")
@@ -44,7 +37,7 @@ enum WorkflowInstaller {
             }
         }
         if let policy = setup.policy {
-            if try await exists("sla_policies", policy.name, scope: scope, on: db) {
+            if try await SLAController.nameTaken("sla_policies", policy.name, scope: scope, on: db) {
                 result.skipped.append("SLA policy \(policy.name)")
             } else {
                 let position = try await db.sql.raw("SELECT COUNT(*) AS n FROM sla_policies WHERE tenant_id = \(bind: scope.tenantID)")

@@ -27,7 +27,8 @@ public enum PracticeTickets {
 
     static let names = ["Ada Park", "Bruno Silva", "Chen Wei", "Dara Okafor", "Elif Yilmaz", "Finn Murphy", "Greta Lund", "Hugo Moreau",
                         "Ines Duarte", "Jonas Weber", "Kaia Nilsen", "Luca Romano"]
-    static let channels = ["email", "chat", "whatsapp", "web", "instagram", "phone"]
+    /// Channels a ticket may have (`TicketDraft.channels`).
+    static let channels = ["email", "chat", "whatsapp", "portal", "instagram", "phone"]
 
     public static func make(count: Int, categories: [String], seed: UInt64 = 1) -> [Draft] {
         let topics = categories.isEmpty ? ["your order", "your account", "billing"] : categories

@@ -1,6 +1,7 @@
 // SLAs: business calendars and SLA policies (lists and create forms), and installing an
 // industry template's hours, SLA policy and routing rules. Works through the SLA APIs.
 import { api } from "/static/onramp.js";
+import { busy, clearErrors, list, minutes, problemText, showErrors } from "/static/forms.js";
 
 const root = document.querySelector("[data-slas]");
 const el = (id) => document.getElementById(id);
@@ -14,19 +15,6 @@ const METRICS = ["first_response", "next_response", "periodic_update", "resoluti
 const METRIC_NAMES = { first_response: "first response", next_response: "next response", periodic_update: "periodic update", resolution: "resolution" };
 const STATUS_NAMES = { new: "new", open: "open", pending: "pending", on_hold: "on hold", resolved: "resolved", closed: "closed" };
 
-function problemText(result, fallback) {
-  const errors = result.data?.errors?.map((e) => e.message) || [];
-  return errors.length ? errors.join(" ") : result.data?.detail || fallback;
-}
-
-function minutes(value) {
-  if (value === undefined || value === null) return "–";
-  const total = Math.round(value);
-  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
-}
-
-function list(text) { return text.split(",").map((part) => part.trim()).filter(Boolean); }
-
 function browserTimeZone() {
   try {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -36,64 +24,6 @@ function browserTimeZone() {
   }
 }
 
-// ---- field errors next to the form's controls ----------------------------------------------
-
-function controlFor(form, field) { return form.querySelector(`[data-field="${CSS.escape(field)}"]`); }
-
-function slotFor(form, field) {
-  for (const name of [field, field.replace(/\[\d+\].*$/, ""), field.split(/[.[]/)[0]]) {
-    const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`);
-    if (slot) return slot;
-  }
-  return null;
-}
-
-function markInvalid(control, slot) {
-  control.setAttribute("aria-invalid", "true");
-  if (control.dataset.describedBy === undefined) control.dataset.describedBy = control.getAttribute("aria-describedby") || "";
-  control.setAttribute("aria-describedby", `${control.dataset.describedBy} ${slot.id}`.trim());
-}
-
-function clearErrors(form) {
-  for (const slot of form.querySelectorAll("[data-error-for]")) slot.textContent = "";
-  for (const control of form.querySelectorAll("[aria-invalid]")) {
-    control.removeAttribute("aria-invalid");
-    if (control.dataset.describedBy) control.setAttribute("aria-describedby", control.dataset.describedBy);
-    else control.removeAttribute("aria-describedby");
-    delete control.dataset.describedBy;
-  }
-  const general = form.querySelector(".form-errors");
-  if (general) general.textContent = "";
-}
-
-/// Puts each error of a problem (or local errors [{field, message}]) next to its control;
-/// what has no place goes to the form's alert. Focuses the first control in error.
-function showErrors(form, result, fallback) {
-  clearErrors(form);
-  const general = [];
-  const errors = result.data?.errors || [];
-  for (const error of errors) {
-    const slot = slotFor(form, error.field || "");
-    if (!slot) { general.push(error.message); continue; }
-    let message = error.message;
-    const index = /\[(\d+)\]/.exec(error.field);
-    const control = controlFor(form, error.field) || controlFor(form, slot.dataset.errorFor);
-    if (index && slot.dataset.itemLabel) {
-      message = `${slot.dataset.itemLabel} ${Number(index[1]) + 1}: ${message}`;
-    } else if (slot.dataset.errorFor !== error.field && controlFor(form, error.field)) {
-      const exact = controlFor(form, error.field);
-      const name = exact.getAttribute("aria-label") || exact.labels?.[0]?.textContent;
-      if (name) message = `${name.trim()}: ${message}`;
-    }
-    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
-    if (control) markInvalid(control, slot);
-  }
-  if (!errors.length) general.push(result.data?.detail || fallback);
-  form.querySelector(".form-errors").textContent = general.join(" ");
-  form.querySelector("[aria-invalid=true]")?.focus();
-}
-
-function busy(button, on) { if (button) button.disabled = on; }
 
 // ---- calendars ----------------------------------------------------------------------------
 
