@@ -24,6 +24,9 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+LIB_PREFIX=bench-import
 
 ROWS=${1:-1000000}
 if [[ ! $ROWS =~ ^[1-9][0-9]*$ ]]; then
@@ -41,15 +44,7 @@ SERVER_PID=""
 WORK=""
 
 stop_server() { # TERM, up to 10 s to finish, then KILL
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    [[ -n $SERVER_PID ]] && stop_processes "$SERVER_PID"
     SERVER_PID=""
 }
 
@@ -63,10 +58,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-now_us() { # wall clock in µs, from bash's microsecond clock
-    echo "${EPOCHREALTIME/[.,]/}"
-}
 
 # measure NAME CMD...: runs CMD under peak_rss.py with stdout in $WORK/NAME.out and stderr in
 # $WORK/NAME.err; sets SECS and RSS_MIB. On failure prints its output and exits.
@@ -94,10 +85,7 @@ rate() { awk -v n="$ROWS" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; el
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
     echo "==> installing sqlite3"
-    SUDO=()
-    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1 && SUDO=(sudo)
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -qq update >/dev/null
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq sqlite3 >/dev/null
+    apt_install sqlite3
 fi
 
 WORK=$(mktemp -d -t onramp-bench-import.XXXXXX)
@@ -136,23 +124,13 @@ if ! env -u DATABASE_URL ONRAMP_ENV=development ONRAMP_DATA_DIR="$WORK/probe" LO
     timeout 60 "$bin" import --help >/dev/null 2>&1; then
     echo "==> (c) onramp import not available: '$bin import --help' fails in this build; skipping (c)"
 else
-    port=$(bash scripts/free-port.sh)
+    port=$(free_port)
     base="http://127.0.0.1:$port"
     echo "==> (c) creating a tenant: $bin serve on $base"
     "${ONRAMP_RUN[@]}" serve --hostname 127.0.0.1 --port "$port" </dev/null >"$WORK/serve.log" 2>&1 &
     SERVER_PID=$!
-    deadline=$((SECONDS + 60))
-    until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/readyz" 2>/dev/null || true) == 200 ]]; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
-            echo "bench-import: the server did not become ready; its log:" >&2
-            cat "$WORK/serve.log" >&2
-            exit 1
-        fi
-        sleep 0.05
-    done
-    signup=$(curl -sf -X POST "$base/api/v1/auth/signup" -H 'Content-Type: application/json' \
-        -d '{"organization_name":"Bench Import Co","name":"Bench","email":"bench@example.com","password":"violet tractor marmalade 77"}')
-    slug=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["tenant"]["slug"])' <<<"$signup")
+    wait_ready "$base/readyz" "$SERVER_PID" 60 0.05 "$WORK/serve.log" || exit 1
+    slug=$(signup "$base" "Bench Import Co" Bench bench@example.com | json_field tenant slug)
     stop_server
     echo "    tenant $slug; server stopped"
 

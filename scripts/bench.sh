@@ -10,6 +10,9 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+LIB_PREFIX=bench
 
 SERVER_PID=""
 DATA_DIR=""
@@ -18,15 +21,7 @@ LOG=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    [[ -n $SERVER_PID ]] && stop_processes "$SERVER_PID"
     [[ -n $DATA_DIR ]] && rm -rf "$DATA_DIR"
     [[ -n $LOG ]] && rm -f "$LOG"
     exit "$rc"
@@ -36,7 +31,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 now_ms() { # wall clock in ms, from bash's microsecond clock
-    local t=${EPOCHREALTIME/[.,]/}
+    local t
+    t=$(now_us)
     echo $((t / 1000))
 }
 
@@ -51,14 +47,10 @@ bin=.build/release/onramp
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "==> installing wrk"
-    SUDO=()
-    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1 && SUDO=(sudo)
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -qq update >/dev/null &&
-        DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq wrk >/dev/null ||
-        echo "bench: could not install wrk; skipping the load run" >&2
+    apt_install wrk || echo "bench: could not install wrk; skipping the load run" >&2
 fi
 
-port=$(scripts/free-port.sh)
+port=$(free_port)
 base="http://127.0.0.1:$port"
 DATA_DIR=$(mktemp -d -t onramp-bench.XXXXXX)
 LOG=$(mktemp -t onramp-bench-log.XXXXXX)
@@ -68,16 +60,7 @@ t0=$(now_ms)
 env -u DATABASE_URL ONRAMP_ENV=development LOG_LEVEL=warning ONRAMP_DATA_DIR="$DATA_DIR" \
     "$bin" serve --hostname 127.0.0.1 --port "$port" </dev/null >"$LOG" 2>&1 &
 SERVER_PID=$!
-
-deadline=$((SECONDS + 60))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$base/readyz" 2>/dev/null || true) == 200 ]]; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
-        echo "bench: the server did not become ready; its log:" >&2
-        cat "$LOG" >&2
-        exit 1
-    fi
-    sleep 0.01
-done
+wait_ready "$base/readyz" "$SERVER_PID" 60 0.01 "$LOG" || exit 1
 cold_ms=$(($(now_ms) - t0))
 
 sleep 1
@@ -97,9 +80,7 @@ if command -v wrk >/dev/null 2>&1; then
     after_rss="$(rss_kib "$SERVER_PID") KiB"
 
     # updateOnboardingStep (issue 3's figure) beside the trivial route, same server, same run.
-    token=$(curl -sf -X POST "$base/api/v1/auth/signup" -H 'Content-Type: application/json' \
-        -d '{"organization_name":"Bench Co","name":"Bench","email":"bench@example.com","password":"violet tractor marmalade 77"}' |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"])')
+    token=$(signup "$base" "Bench Co" Bench bench@example.com | json_field api_token)
     echo "==> wrk -t2 -c64 -d10s --latency -s scripts/bench/update-step.lua (PATCH updateOnboardingStep)"
     upd_out=$(ONRAMP_TOKEN="$token" wrk -t2 -c64 -d10s --latency -s scripts/bench/update-step.lua "$base")
     printf '%s\n' "$upd_out"

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Prints a TCP port on 127.0.0.1 that is free right now (the kernel picks it).
+# Prints a TCP port on 127.0.0.1 that is free right now (the kernel picks it): free_port
+# from scripts/lib.sh, for use outside bash scripts.
 set -euo pipefail
-exec python3 -c '
-import socket
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-'
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+free_port

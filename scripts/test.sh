@@ -28,6 +28,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 # The SQLite run must not see a database URL from the caller's shell. Unset before the
 # first swift command, so every swift command sees the same environment.
@@ -40,6 +42,7 @@ T0=$SECONDS
 
 # State that cleanup() undoes; each is set only while the thing exists.
 PG_DIR=""
+PG_URL=""
 SERVER_PID=""
 SERVER_DATA_DIR=""
 BASE=""
@@ -59,33 +62,12 @@ stop_server() {
     [[ -n $SERVER_PID ]] || return 0
     local pid=$SERVER_PID
     SERVER_PID=""
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do # up to 10 s for a graceful shutdown
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "test.sh: server $pid ignored SIGTERM; killing it" >&2
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
+    stop_processes "$pid"
 }
 
 stop_extra_servers() {
-    local pid dir
-    for pid in "${EXTRA_PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${EXTRA_PIDS[@]}"; do
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    local dir
+    stop_processes ${EXTRA_PIDS[@]+"${EXTRA_PIDS[@]}"}
     EXTRA_PIDS=()
     for dir in "${EXTRA_DIRS[@]}"; do rm -rf "$dir"; done
     EXTRA_DIRS=()
@@ -148,6 +130,17 @@ run_phase() {
     [[ ${RESULT[$name]} == ok ]]
 }
 
+# start_postgres: a private PostgreSQL cluster (scripts/pg-start.sh) on a free loopback
+# port; sets PG_DIR and PG_URL. stop_postgres stops it.
+start_postgres() {
+    local port
+    PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
+    port=$(free_port) || { rm -rf "$PG_DIR"; PG_DIR=""; return 1; }
+    echo "starting PostgreSQL on 127.0.0.1:$port (cluster in $PG_DIR)"
+    scripts/pg-start.sh "$PG_DIR" "$port" || { stop_postgres; return 1; }
+    PG_URL="postgres://onramp:onramp@127.0.0.1:$port/onramp_test"
+}
+
 phase_deps() {
     header "[1/7] deps: scripts/test-deps.sh"
     scripts/test-deps.sh
@@ -165,33 +158,11 @@ phase_sqlite() {
 
 phase_postgres() {
     header "[4/7] postgres: swift test on PostgreSQL 15"
-    local port url rc=0
-    PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
-    port=$(scripts/free-port.sh) || return 1
-    echo "starting PostgreSQL on 127.0.0.1:$port (cluster in $PG_DIR)"
-    scripts/pg-start.sh "$PG_DIR" "$port" || { stop_postgres; return 1; }
-    url="postgres://onramp:onramp@127.0.0.1:$port/onramp_test"
-    env ONRAMP_TEST_DATABASE_URL="$url" swift test --skip-build || rc=$?
+    local rc=0
+    start_postgres || return 1
+    env ONRAMP_TEST_DATABASE_URL="$PG_URL" swift test --skip-build || rc=$?
     stop_postgres || rc=1
     return "$rc"
-}
-
-# wait_ready URL PID TIMEOUT_S: until URL answers 200; fails if PID exits or time runs out.
-wait_ready() {
-    local url=$1 pid=$2 deadline=$((SECONDS + $3)) code
-    while :; do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null || true)
-        [[ $code == 200 ]] && return 0
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "test.sh: the server exited before $url answered 200" >&2
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            echo "test.sh: $url did not answer 200 within $3 s (last status: ${code:-none})" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
 }
 
 # start_server NAME: starts .build/debug/onramp on a free port with a fresh data dir;
@@ -203,7 +174,7 @@ start_server() {
     rm -rf "$OUT" && mkdir -p "$OUT" || return 1
     log=$OUT/server.log
     SERVER_DATA_DIR=$(mktemp -d -t "onramp-$name.XXXXXX") || return 1
-    port=$(scripts/free-port.sh) || return 1
+    port=$(free_port) || return 1
     BASE="http://127.0.0.1:$port"
     echo "starting onramp on $BASE (data in $SERVER_DATA_DIR, log in $log)"
     # `env` execs the server, so $! is the server's own PID. DATABASE_URL is dropped so
@@ -214,13 +185,7 @@ start_server() {
         ONRAMP_PUBLIC_URL="$BASE" ${SERVER_EXTRA_ENV[@]+"${SERVER_EXTRA_ENV[@]}"} .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" \
         </dev/null >"$log" 2>&1 &
     SERVER_PID=$!
-    if ! wait_ready "$BASE/readyz" "$SERVER_PID" 60; then
-        echo "---- server log ($log) ----" >&2
-        cat "$log" >&2
-        echo "---- end of server log ----" >&2
-        stop_server
-        return 1
-    fi
+    wait_ready "$BASE/readyz" "$SERVER_PID" 60 0.2 "$log" || { stop_server; return 1; }
     echo "server ready (pid $SERVER_PID)"
 }
 
@@ -293,20 +258,17 @@ phase_e2e() {
 # master key); the browser test opens the wizard on B and changes onboarding through A.
 phase_live() {
     header "[6/7] live: two servers on one PostgreSQL (LISTEN/NOTIFY across instances)"
-    local rc=0 pgport url key name port dir pid
+    local rc=0 key name port dir pid
     local -a bases=()
     OUT=test-output/live
     rm -rf "$OUT" && mkdir -p "$OUT" || return 1
-    PG_DIR=$(mktemp -d -t onramp-pg.XXXXXX) || return 1
-    pgport=$(scripts/free-port.sh) || return 1
-    scripts/pg-start.sh "$PG_DIR" "$pgport" || { stop_postgres; return 1; }
-    url="postgres://onramp:onramp@127.0.0.1:$pgport/onramp_test"
+    start_postgres || return 1
     key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
     for name in a b; do
-        port=$(scripts/free-port.sh) || { stop_postgres; return 1; }
+        port=$(free_port) || { stop_postgres; return 1; }
         dir=$(mktemp -d -t "onramp-live-$name.XXXXXX")
         EXTRA_DIRS+=("$dir")
-        env ONRAMP_ENV=testing ONRAMP_DATA_DIR="$dir" DATABASE_URL="$url" ONRAMP_MASTER_KEY="$key" \
+        env ONRAMP_ENV=testing ONRAMP_DATA_DIR="$dir" DATABASE_URL="$PG_URL" ONRAMP_MASTER_KEY="$key" \
             .build/debug/onramp serve --hostname 127.0.0.1 --port "$port" </dev/null >"$OUT/server-$name.log" 2>&1 &
         EXTRA_PIDS+=($!)
         bases+=("http://127.0.0.1:$port")
@@ -338,9 +300,7 @@ phase_fuzz() {
     header "[7/7] fuzz: schemathesis against /openapi.json"
     local rc=0 token
     start_server fuzz || return 1
-    token=$(curl -sf -X POST "$BASE/api/v1/auth/signup" -H 'Content-Type: application/json' \
-        -d '{"organization_name":"Fuzz Co","name":"Fuzz","email":"fuzz@example.com","password":"violet tractor marmalade 77"}' |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["api_token"])') || { finish_server 1; return 1; }
+    token=$(signup "$BASE" "Fuzz Co" Fuzz fuzz@example.com | json_field api_token) || { finish_server 1; return 1; }
     python3 -m schemathesis.cli --config-file Tests/fuzz/schemathesis.toml run "$BASE/openapi.json" \
         -H "Authorization: Bearer $token" --checks all --max-examples 40 \
         --seed 20261121 --report junit --report-dir "$OUT" || rc=$?
