@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # `make test`: the whole test suite, as CI runs it (bash .ci/run → make test).
+# `bash scripts/test.sh [PHASE...]` runs only the phases named (make test-postgres,
+# test-e2e, test-fuzz), with the ones they need: sqlite needs build; postgres, e2e, live
+# and fuzz need deps and build. Phases run in the order below whatever the order named.
 #
 #   1. deps      scripts/test-deps.sh (PostgreSQL 15, Chromium + chromedriver, selenium, pytest)
-#   2. build     swift build --build-tests
-#   3. sqlite    swift test                 (no ONRAMP_TEST_DATABASE_URL: SQLite)
-#   4. postgres  swift test on a private PostgreSQL cluster
+#   2. lint      scripts/lint.sh (swift format lint with .swift-format, text checks; no build)
+#   3. build     swift build --build-tests
+#   4. sqlite    swift test                 (no ONRAMP_TEST_DATABASE_URL: SQLite)
+#   5. postgres  swift test on a private PostgreSQL cluster
 #                (ONRAMP_TEST_DATABASE_URL=postgres://onramp:onramp@127.0.0.1:PORT/onramp_test)
-#   5. e2e       .build/debug/onramp serve on a free port + python3 -m pytest Tests/e2e
+#   6. e2e       .build/debug/onramp serve on a free port + python3 -m pytest Tests/e2e
 #                (ONRAMP_BASE_URL, ONRAMP_TEST_OUTPUT=test-output/e2e; server log in
 #                test-output/e2e/server.log)
 #                A platform operator is created with `onramp create-operator` for the
 #                operator dashboard tests (ONRAMP_OPERATOR_EMAIL, ONRAMP_OPERATOR_PASSWORD).
-#   6. live      two servers on one private PostgreSQL; a browser on one sees changes made
+#   7. live      two servers on one private PostgreSQL; a browser on one sees changes made
 #                through the other (Tests/e2e/test_across_instances.py; ONRAMP_BASE_URL_A/_B)
-#   7. fuzz      schemathesis against the served /openapi.json (test-output/fuzz)
+#   8. fuzz      schemathesis against the served /openapi.json (test-output/fuzz)
 #
-# Every phase runs even when an earlier test phase failed; only a failed deps or build
-# phase skips the rest. Exits non-zero if any phase failed. Whatever it starts (the
+# Every phase runs even when an earlier phase (lint, a test phase) failed; only a failed
+# deps or build phase skips the rest. Exits non-zero if any phase failed. Whatever it starts (the
 # PostgreSQL cluster, the server) is stopped, and its temp dirs removed, on every exit,
 # including failures and Ctrl-C.
 #
@@ -31,11 +35,49 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
+readonly ALL_PHASES=(deps lint build sqlite postgres e2e live fuzz)
+
+usage() {
+    cat <<USAGE
+usage: bash scripts/test.sh [PHASE...]
+  PHASE: ${ALL_PHASES[*]} (default: all of them)
+  sqlite also runs build; postgres, e2e, live and fuzz also run deps and build.
+USAGE
+}
+
+# The phases asked for, then the ones they need; PHASES keeps the order of ALL_PHASES.
+declare -A WANT=()
+for arg in "$@"; do
+    case $arg in
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    esac
+    if [[ " ${ALL_PHASES[*]} " != *" $arg "* ]]; then
+        echo "test.sh: unknown phase '$arg'" >&2
+        usage >&2
+        exit 2
+    fi
+    WANT[$arg]=1
+done
+if (($# == 0)); then
+    for p in "${ALL_PHASES[@]}"; do WANT[$p]=1; done
+fi
+for p in postgres e2e live fuzz; do
+    if [[ -n ${WANT[$p]:-} ]]; then WANT[deps]=1 WANT[build]=1; fi
+done
+if [[ -n ${WANT[sqlite]:-} ]]; then WANT[build]=1; fi
+PHASES=()
+for p in "${ALL_PHASES[@]}"; do
+    if [[ -n ${WANT[$p]:-} ]]; then PHASES+=("$p"); fi
+done
+readonly PHASES
+
 # The SQLite run must not see a database URL from the caller's shell. Unset before the
 # first swift command, so every swift command sees the same environment.
 unset ONRAMP_TEST_DATABASE_URL
 
-readonly PHASES=(deps build sqlite postgres e2e live fuzz)
 declare -A RESULT=() DURATION=()
 for p in "${PHASES[@]}"; do RESULT[$p]="not run"; done
 T0=$SECONDS
@@ -54,8 +96,14 @@ SINK_FD=""
 SINK_DIR=""
 SERVER_EXTRA_ENV=()
 
+# header PHASE TEXT: the phase's banner, numbered among the phases of this run.
 header() {
-    printf '\n==> %s\n\n' "$*"
+    local phase=$1 i
+    shift
+    for i in "${!PHASES[@]}"; do
+        [[ ${PHASES[$i]} == "$phase" ]] && break
+    done
+    printf '\n==> [%d/%d] %s: %s\n\n' $((i + 1)) "${#PHASES[@]}" "$phase" "$*"
 }
 
 stop_server() {
@@ -142,22 +190,27 @@ start_postgres() {
 }
 
 phase_deps() {
-    header "[1/7] deps: scripts/test-deps.sh"
+    header deps "scripts/test-deps.sh"
     scripts/test-deps.sh
 }
 
+phase_lint() {
+    header lint "scripts/lint.sh"
+    bash scripts/lint.sh
+}
+
 phase_build() {
-    header "[2/7] build: swift build --build-tests"
+    header build "swift build --build-tests"
     swift build --build-tests
 }
 
 phase_sqlite() {
-    header "[3/7] sqlite: swift test (SQLite)"
+    header sqlite "swift test (SQLite)"
     swift test --skip-build
 }
 
 phase_postgres() {
-    header "[4/7] postgres: swift test on PostgreSQL 15"
+    header postgres "swift test on PostgreSQL 15"
     local rc=0
     start_postgres || return 1
     env ONRAMP_TEST_DATABASE_URL="$PG_URL" swift test --skip-build || rc=$?
@@ -234,7 +287,7 @@ stop_smtp_sink() {
 }
 
 phase_e2e() {
-    header "[5/7] e2e: browser tests (Tests/e2e) against .build/debug/onramp"
+    header e2e "browser tests (Tests/e2e) against .build/debug/onramp"
     local rc=0 operator_email="operator-e2e@example.com" operator_password="orbit lantern pebble 58"
     start_smtp_sink || return 1
     SERVER_EXTRA_ENV=("ONRAMP_SMTP_URL=smtp://127.0.0.1:$SINK_PORT")
@@ -257,7 +310,7 @@ phase_e2e() {
 # Live progress across server instances: two servers share one PostgreSQL database (and
 # master key); the browser test opens the wizard on B and changes onboarding through A.
 phase_live() {
-    header "[6/7] live: two servers on one PostgreSQL (LISTEN/NOTIFY across instances)"
+    header live "two servers on one PostgreSQL (LISTEN/NOTIFY across instances)"
     local rc=0 key name port dir pid
     local -a bases=()
     OUT=test-output/live
@@ -297,7 +350,7 @@ phase_live() {
 # checks every response against the document (status codes, schemas, headers, problem
 # details), with a signed-up tenant's API token.
 phase_fuzz() {
-    header "[7/7] fuzz: schemathesis against /openapi.json"
+    header fuzz "schemathesis against /openapi.json"
     local rc=0 token
     start_server fuzz || return 1
     token=$(signup "$BASE" "Fuzz Co" Fuzz fuzz@example.com | json_field api_token) || { finish_server 1; return 1; }
@@ -307,15 +360,24 @@ phase_fuzz() {
     finish_server "$rc"
 }
 
+# run PHASE: runs the phase if this run includes it; fails if it failed.
+run() {
+    [[ -n ${WANT[$1]:-} ]] || return 0
+    run_phase "$1" "phase_$1"
+}
+
 failed=0
-if run_phase deps phase_deps && run_phase build phase_build; then
-    run_phase sqlite phase_sqlite || failed=1
-    run_phase postgres phase_postgres || failed=1
-    run_phase e2e phase_e2e || failed=1
-    run_phase live phase_live || failed=1
-    run_phase fuzz phase_fuzz || failed=1
+if run deps; then
+    run lint || failed=1
+fi
+if [[ ${RESULT[deps]:-ok} == ok ]] && run build; then
+    for p in sqlite postgres e2e live fuzz; do
+        run "$p" || failed=1
+    done
 else
     failed=1
-    for p in sqlite postgres e2e live fuzz; do RESULT[$p]="skipped"; done
+    for p in "${PHASES[@]}"; do
+        if [[ ${RESULT[$p]} == "not run" ]]; then RESULT[$p]="skipped"; fi
+    done
 fi
 exit "$failed"
