@@ -43,7 +43,7 @@ func slaBenchmark(minutes: Int, count: Int) throws {
     var random = SplitMix64(state: 2026)
     let from = 1_767_225_600.0 // 2026-01-01T00:00:00Z
     let starts = (0..<count).map { _ in Date(timeIntervalSince1970: from + Double.random(in: 0..<(2 * 365 * 86_400), using: &random)) }
-    
+
     var checksum = 0.0
     for start in starts.prefix(10_000) { checksum += calendar.addingBusinessMinutes(minutes, to: start).timeIntervalSince1970 }
     var best = 0.0
