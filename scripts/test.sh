@@ -26,7 +26,7 @@
 #
 # Every swift command runs with the same environment (SwiftPM re-plans the build when
 # the environment changes): nothing is exported here, per-run variables go through
-# `env VAR=… swift test`, and the test runs use --skip-build since phase 2 built them.
+# `env VAR=… swift test`, and the test runs use --skip-build since the build phase built them.
 # Functions are reached through traps and run_phase "$fn": not unreachable.
 # shellcheck disable=SC2317
 set -euo pipefail
