@@ -223,7 +223,7 @@ struct OnboardingController {
         let setup = WorkflowSetup.fromOnboarding(session.record(.workflows).config, template: session.templateID.flatMap(IndustryTemplates.named))
         _ = try await WorkflowInstaller.install(setup, scope: scope, actor: "system:activation", actorUserID: nil, requestID: nil,
                                            audit: false, on: db)
-        try await InvitationsController.inviteFromOnboarding(session.record(.team).config, scope: scope, at: now, on: db)
+        try await Invitations.inviteFromOnboarding(session.record(.team).config, scope: scope, at: now, on: db)
         return Activation.nextSteps(for: session)
     }
 

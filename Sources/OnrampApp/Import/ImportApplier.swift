@@ -487,7 +487,7 @@ struct ImportApplier {
                                  "author_label", "body", "source_system", "source_id", "import_id", "created_at"]
 
     func reserveNumbers(_ count: Int) async throws -> Int64 {
-        try await TicketNumbers.reserve(count, tenantID: tenantID, on: sql)
+        try await TicketStore(db: db).reserveNumbers(TenantScope(tenantID: tenantID), count: count)
     }
 
     func applyTickets(_ rows: [(MappedRecord, ImportedTicket)], extra: inout ImportCounts) async throws -> [RowOutcome] {

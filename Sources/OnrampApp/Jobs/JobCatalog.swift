@@ -28,7 +28,7 @@ enum JobCatalog {
     }
 
     static let handlers = [auditVerify, pruneSessions, ImportJob.handler, SLAMonitor.handler, WebhookJob.handler,
-                           InvitationsController.sendHandler, Outbox.handler]
+                           Invitations.sendHandler, Outbox.handler]
 
     static let schedules = [
         RecurringJob(name: "prune-expired-sessions", cron: try! CronSchedule("17 * * * *"),

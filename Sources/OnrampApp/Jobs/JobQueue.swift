@@ -188,4 +188,11 @@ struct JobQueue {
         for row in rows { depth[try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self) }
         return depth
     }
+
+    /// Removes a tenant's jobs that are not running (a training sandbox's reset).
+    func deleteIdle(_ scope: TenantScope) async throws {
+        try await db.sql.raw("""
+            DELETE FROM jobs WHERE tenant_id = \(bind: scope.tenantID) AND state IN ('queued', 'failed', 'succeeded', 'cancelled')
+            """).run()
+    }
 }

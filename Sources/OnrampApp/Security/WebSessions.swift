@@ -13,6 +13,11 @@ enum WebSessions {
     /// `last_seen_at` is refreshed at most this often, to keep reads cheap.
     static let touchInterval: TimeInterval = 300
 
+    /// Moves a browser session to another account of the same person (checked by the caller).
+    static func move(_ id: UUID, to tenantID: UUID, on db: any Database) async throws {
+        try await WebSession.query(on: db).filter(\.$id == id).set(\.$tenantID, to: tenantID).update()
+    }
+
     /// Creates a session for `userID` in `tenantID` and returns the cookie secret.
     static func start(userID: UUID, tenantID: UUID?, on db: any Database, now: Date = Date()) async throws -> String {
         let secret = SecretDigest.randomToken()

@@ -19,9 +19,7 @@ struct AssignmentSettings {
     struct Input: Content { var strategy: String? }
 
     static func strategy(_ scope: TenantScope, on db: any Database) async throws -> Strategy {
-        let raw = try await db.sql.raw("SELECT assignment_strategy FROM tenants WHERE id = \(bind: scope.tenantID)").first()?
-            .decode(column: "assignment_strategy", as: String?.self)
-        return raw.flatMap(Strategy.init(rawValue:)) ?? .leastLoaded
+        try await TenantRepository(db: db).assignmentStrategy(scope).flatMap(Strategy.init(rawValue:)) ?? .leastLoaded
     }
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
@@ -50,7 +48,7 @@ struct AssignmentSettings {
         let before = try await Self.strategy(scope, on: req.db)
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await db.sql.raw("UPDATE tenants SET assignment_strategy = \(bind: chosen!.rawValue) WHERE id = \(bind: scope.tenantID)").run()
+            try await TenantRepository(db: db).setAssignmentStrategy(scope, chosen!.rawValue)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "assignment.strategy_changed", target: "tenant:\(scope.tenantID)",
                                       change: .init(before: ["strategy": before.rawValue], after: ["strategy": chosen!.rawValue]),

@@ -101,21 +101,15 @@ struct InvitationsController {
         ), in: registry, use: accept)
     }
 
-    static let columns = "id, email, name, role, custom_role_id, state, expires_at, sent_at, send_count, accepted_at, created_at"
-
-    static func dto(_ row: any SQLRow) throws -> InvitationDTO {
-        InvitationDTO(id: try row.decode(column: "id", as: UUID.self), email: try row.decode(column: "email", as: String.self),
-                      name: try row.decode(column: "name", as: String?.self), role: try row.decode(column: "role", as: String.self),
-                      customRoleId: try row.decode(column: "custom_role_id", as: UUID?.self),
-                      state: try row.decode(column: "state", as: String.self), expiresAt: try row.decode(column: "expires_at", as: Date?.self),
-                      sentAt: try row.decode(column: "sent_at", as: Date?.self), sendCount: try row.decode(column: "send_count", as: Int.self),
-                      acceptedAt: try row.decode(column: "accepted_at", as: Date?.self), createdAt: try row.decode(column: "created_at", as: Date.self))
+    static func dto(_ invitation: TeamStore.Invitation) -> InvitationDTO {
+        InvitationDTO(id: invitation.id, email: invitation.email, name: invitation.name, role: invitation.role,
+                      customRoleId: invitation.customRoleId, state: invitation.state, expiresAt: invitation.expiresAt,
+                      sentAt: invitation.sentAt, sendCount: invitation.sendCount, acceptedAt: invitation.acceptedAt,
+                      createdAt: invitation.createdAt)
     }
 
     static func find(_ id: UUID, scope: TenantScope, on db: any Database) async throws -> InvitationDTO? {
-        try await db.sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM invitations WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            """).first().map(dto)
+        try await TeamStore(db: db).invitation(scope, id: id).map(dto)
     }
 
     struct ListQuery: Decodable { var state: String? }
@@ -127,107 +121,13 @@ struct InvitationsController {
             throw Problem.validation(ValidationFailure([FieldError(field: "state", message: "State is one of imported, pending, accepted, revoked or expired.",
                                                                    code: "invalid_choice")]))
         }
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM invitations WHERE tenant_id = \(bind: scope.tenantID)"
-        let now = Date()
-        switch state {
-        case "expired": sql = sql + " AND state = 'pending' AND expires_at <= \(bind: now)"
-        case "pending": sql = sql + " AND state = 'pending' AND expires_at > \(bind: now)"
-        case let state?: sql = sql + " AND state = \(bind: state)"
-        case nil: break
+        let filter: TeamStore.InvitationFilter = switch state {
+        case "expired": .expired
+        case "pending": .live
+        case let state?: .state(state)
+        case nil: .all
         }
-        sql = sql + " ORDER BY created_at DESC LIMIT 1000"
-        return InvitationPage(items: try await req.db.sql.raw(sql).all().map(Self.dto))
-    }
-
-    /// Issues a new link for the invitation and queues its mail (inside the caller's transaction).
-    static func send(_ id: UUID, email: String, role: String, scope: TenantScope, inviter: Principal, publicURL: URL, now: Date,
-                     on db: any Database) async throws {
-        try await send(id, email: email, role: role, scope: scope, inviter: (inviter.userID, inviter.name, inviter.email),
-                       publicURL: publicURL, now: now, on: db)
-    }
-
-    static func send(_ id: UUID, email: String, role: String, scope: TenantScope, inviter: (id: UUID?, name: String, email: String),
-                     publicURL: URL, now: Date, on db: any Database) async throws {
-        let token = InvitationToken.generate()
-        let expires = now.addingTimeInterval(InvitationToken.lifetime)
-        try await db.sql.raw("""
-            UPDATE invitations SET token_hash = \(bind: token.hash), expires_at = \(bind: expires), sent_at = \(bind: now), state = 'pending',
-                send_count = send_count + 1, invited_by = \(bind: inviter.id), updated_at = \(bind: now)
-            WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            """).run()
-        let tenant = try await db.sql.raw("SELECT name, sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)").first()
-        let tenantName = try tenant?.decode(column: "name", as: String.self) ?? "your team"
-        // A training sandbox never writes to real people.
-        guard try tenant?.decode(column: "sandbox_of", as: UUID?.self) == nil else { return }
-        var link = URLComponents(url: publicURL.appendingPathComponent("invitations/accept"), resolvingAgainstBaseURL: false)!
-        link.queryItems = [URLQueryItem(name: "token", value: token.value)]
-        let roleName = role.replacingOccurrences(of: "_", with: " ")
-        try await Outbox.enqueue(
-            to: email, subject: "\(inviter.name) invited you to \(tenantName) on Onramp",
-            body: """
-                Hello,
-
-                \(inviter.name)\(inviter.email.isEmpty ? "" : " (\(inviter.email))") invited you to join \(tenantName)'s support desk on Onramp as \(["a", "e", "i", "o", "u"].contains(roleName.prefix(1)) ? "an" : "a") \(roleName).
-
-                Accept the invitation and choose your password here:
-                \(link.string ?? publicURL.absoluteString)
-
-                The link works once and expires on \(expires.formatted(.iso8601)). If you did not expect this invitation, ignore this mail.
-                """,
-            kind: "invitation", tenantID: scope.tenantID, on: db)
-    }
-
-    /// The people listed in the onboarding `team` step, invited when the desk is activated: the
-    /// invitations are made in the activation's transaction and sent by a job (which knows the
-    /// public address). Members and people with a live invitation are left alone.
-    static func inviteFromOnboarding(_ config: StepConfig, scope: TenantScope, at now: Date, on db: any Database) async throws {
-        for invite in config["invites"]?.arrayValue ?? [] {
-            let member = invite.objectValue ?? [:]
-            guard let email = EmailAddress(member["email"]?.stringValue ?? ""),
-                  let role = Role(rawValue: member["role"]?.stringValue ?? ""), role != .owner else { continue }
-            let known = try await db.sql.raw("""
-                SELECT 1 AS x FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = \(bind: scope.tenantID) AND u.email = \(bind: email.value)
-                UNION ALL SELECT 1 AS x FROM invitations WHERE tenant_id = \(bind: scope.tenantID) AND email = \(bind: email.value) AND state IN ('pending', 'accepted')
-                """).first()
-            guard known == nil else { continue }
-            let id = TimeOrderedID.make()
-            try await db.sql.raw("""
-                INSERT INTO invitations (id, tenant_id, email, name, role, state, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: email.value), \(bind: member["name"]?.stringValue), \(bind: role.rawValue),
-                        'imported', \(bind: now), \(bind: now))
-                ON CONFLICT (tenant_id, email) DO UPDATE SET role = excluded.role, state = 'imported', updated_at = excluded.updated_at
-                """).run()
-            let stored = try await db.sql.raw("SELECT id FROM invitations WHERE tenant_id = \(bind: scope.tenantID) AND email = \(bind: email.value)").first()
-            let storedID = try stored?.decode(column: "id", as: UUID.self) ?? id
-            try await JobQueue(db: db).enqueue(NewJob(tenantID: scope.tenantID, kind: sendKind,
-                                                      payload: #"{"invitation_id":"\#(storedID.uuidString.lowercased())"}"#, maxAttempts: 3,
-                                                      uniqueKey: "invitation:\(storedID.uuidString.lowercased())"))
-        }
-    }
-
-    static let sendKind = "invitations.send"
-
-    /// Sends an onboarding invitation in the name of the account's first owner.
-    static let sendHandler = JobHandler(kind: sendKind, retry: RetryPolicy(maxAttempts: 3, baseDelay: 10, maxDelay: 300, jitter: 0.2)) { context in
-        guard let tenantID = context.job.tenantID,
-              let payload = try? JSONDecoder().decode([String: String].self, from: Data(context.job.payload.utf8)),
-              let id = payload["invitation_id"].flatMap(UUID.init(uuidString:)) else {
-            throw JobFailure("Sending an invitation needs a tenant and an invitation.")
-        }
-        let app = context.application
-        let scope = TenantScope(tenantID: tenantID)
-        try await app.writer.atomically { db in
-            guard let invitation = try await find(id, scope: scope, on: db), invitation.state == InvitationState.imported.rawValue else { return }
-            let owner = try await db.sql.raw("""
-                SELECT u.id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id
-                WHERE m.tenant_id = \(bind: tenantID) AND m.role = 'owner' ORDER BY m.created_at LIMIT 1
-                """).first()
-            try await send(id, email: invitation.email, role: invitation.role, scope: scope,
-                           inviter: (try owner?.decode(column: "id", as: UUID.self), try owner?.decode(column: "name", as: String.self) ?? "Your team",
-                                     try owner?.decode(column: "email", as: String.self) ?? ""),
-                           publicURL: app.onramp.settings.publicURL, now: Date(), on: db)
-        }
-        try await context.progress(done: 1, total: 1, message: "Invitation sent.")
+        return InvitationPage(items: try await TeamStore(db: req.db).invitations(scope, filter, now: Date()).map(Self.dto))
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
@@ -242,43 +142,30 @@ struct InvitationsController {
         try errors.check()
         let own = principal.tenant?.role ?? .viewer
         if let role, role > own { throw Problem(.forbidden, "You cannot invite someone with a role above your own (\(own.rawValue)).") }
-        if let custom = input.customRoleId,
-           try await req.db.sql.raw("SELECT id FROM custom_roles WHERE id = \(bind: custom) AND tenant_id = \(bind: scope.tenantID)").first() == nil {
+        let team = TeamStore(db: req.db)
+        if let custom = input.customRoleId, try await team.customRole(scope, id: custom) == nil {
             throw Problem.validation(ValidationFailure([FieldError(field: "custom_role_id", message: "There is no such custom role in this account.", code: "unknown")]))
         }
         let address = email!.value
-        let member = try await req.db.sql.raw("""
-            SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = \(bind: scope.tenantID) AND u.email = \(bind: address)
-            """).first()
-        if member != nil { throw Problem(.conflict, "\(address) is already a member of this account.") }
+        if try await team.isMember(scope, email: address) { throw Problem(.conflict, "\(address) is already a member of this account.") }
         let publicURL = req.onramp.settings.publicURL
         let requestID = req.requestID
         let roleValue = role!.rawValue
         let id: UUID = try await req.writer.atomically { db in
             let now = Date()
-            let existing = try await db.sql.raw("""
-                SELECT id, state, expires_at FROM invitations WHERE tenant_id = \(bind: scope.tenantID) AND email = \(bind: address)
-                """).first()
+            let store = TeamStore(db: db)
             let id: UUID
-            if let existing {
-                id = try existing.decode(column: "id", as: UUID.self)
-                let state = try existing.decode(column: "state", as: String.self)
-                if state == InvitationState.pending.rawValue, (try existing.decode(column: "expires_at", as: Date?.self) ?? .distantPast) > now {
+            if let existing = try await store.invitation(scope, email: address) {
+                id = existing.id
+                if existing.state == InvitationState.pending.rawValue, (existing.expiresAt ?? .distantPast) > now {
                     throw Problem(.conflict, "\(address) has been invited already; resend the invitation instead.")
                 }
-                try await db.sql.raw("""
-                    UPDATE invitations SET name = COALESCE(\(bind: name), name), role = \(bind: roleValue), custom_role_id = \(bind: input.customRoleId),
-                        accepted_at = NULL WHERE id = \(bind: id)
-                    """).run()
+                try await store.reinvite(scope, id: id, name: name, role: roleValue, customRole: input.customRoleId)
             } else {
                 id = TimeOrderedID.make()
-                try await db.sql.raw("""
-                    INSERT INTO invitations (id, tenant_id, email, name, role, state, custom_role_id, created_at, updated_at)
-                    VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: address), \(bind: name), \(bind: roleValue), 'pending',
-                            \(bind: input.customRoleId), \(bind: now), \(bind: now))
-                    """).run()
+                try await store.addInvitation(scope, id: id, email: address, name: name, role: roleValue, customRole: input.customRoleId, at: now)
             }
-            try await Self.send(id, email: address, role: roleValue, scope: scope, inviter: principal, publicURL: publicURL, now: now, on: db)
+            try await Invitations.send(id, email: address, role: roleValue, scope: scope, inviter: principal, publicURL: publicURL, now: now, on: db)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "invitation.created", target: "invitation:\(id)",
                                       change: .init(after: ["email": address, "role": roleValue]), requestID: requestID)
@@ -303,7 +190,7 @@ struct InvitationsController {
         let publicURL = req.onramp.settings.publicURL
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await Self.send(id, email: invitation.email, role: invitation.role, scope: scope, inviter: principal, publicURL: publicURL,
+            try await Invitations.send(id, email: invitation.email, role: invitation.role, scope: scope, inviter: principal, publicURL: publicURL,
                                 now: Date(), on: db)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "invitation.resent", target: "invitation:\(id)",
@@ -322,10 +209,7 @@ struct InvitationsController {
         }
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE invitations SET state = 'revoked', updated_at = \(bind: Date())
-                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
+            try await TeamStore(db: db).revokeInvitation(scope, id: id, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "invitation.revoked", target: "invitation:\(id)",
                                       change: .init(before: ["state": invitation.state], after: ["state": "revoked"]), requestID: requestID)
@@ -336,41 +220,9 @@ struct InvitationsController {
 
     // MARK: The recipient's side (no sign-in)
 
-    struct Found {
-        let id: UUID
-        let tenantID: UUID
-        let tenantName: String
-        let email: String
-        let name: String?
-        let role: Role
-        let customRoleID: UUID?
-        let verdict: InvitationToken.Verdict
-        let state: String
-        let expiresAt: Date?
-    }
-
-    /// The invitation a link's token names, with what it allows now. Unknown, malformed and
-    /// used-up tokens look alike to the caller only in that none of them can be accepted.
-    static func lookup(token raw: String?, on db: any Database, now: Date) async throws -> Found? {
-        guard let token = InvitationToken((raw ?? "").trimmingWhitespace()),
-              let row = try await db.sql.raw("""
-                SELECT i.id, i.tenant_id, i.email, i.name, i.role, i.custom_role_id, i.state, i.expires_at, t.name AS tenant_name
-                FROM invitations i JOIN tenants t ON t.id = i.tenant_id WHERE i.token_hash = \(bind: token.hash)
-                """).first() else { return nil }
-        let state = InvitationState(rawValue: try row.decode(column: "state", as: String.self))
-        let expires = try row.decode(column: "expires_at", as: Date?.self)
-        return Found(id: try row.decode(column: "id", as: UUID.self), tenantID: try row.decode(column: "tenant_id", as: UUID.self),
-                     tenantName: try row.decode(column: "tenant_name", as: String.self), email: try row.decode(column: "email", as: String.self),
-                     name: try row.decode(column: "name", as: String?.self),
-                     role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .agent,
-                     customRoleID: try row.decode(column: "custom_role_id", as: UUID?.self),
-                     verdict: InvitationToken.verdict(state: state, expiresAt: expires, now: now),
-                     state: state?.rawValue ?? "unknown", expiresAt: expires)
-    }
-
     @Sendable func lookup(_ req: Request) async throws -> InvitationInfo {
         let input = try req.decodeJSON(AcceptInput.self)
-        guard let found = try await Self.lookup(token: input.token, on: req.db, now: Date()) else {
+        guard let found = try await Invitations.lookup(token: input.token, on: req.db, now: Date()) else {
             throw Problem.notFound("That invitation link")
         }
         let hasAccount = try await User.query(on: req.db).filter(\.$email == found.email).first() != nil
@@ -383,7 +235,7 @@ struct InvitationsController {
         let input = try req.decodeJSON(AcceptInput.self)
         // Limited per address and per link, as log-ins are (a guessed password on an existing account).
         try req.onramp.loginLimiter.check(ip: req.clientIP, email: "invitation:" + String((input.token ?? "").prefix(24)))
-        guard let found = try await Self.lookup(token: input.token, on: req.db, now: Date()) else {
+        guard let found = try await Invitations.lookup(token: input.token, on: req.db, now: Date()) else {
             throw Problem.notFound("That invitation link")
         }
         switch found.verdict {
@@ -416,11 +268,9 @@ struct InvitationsController {
         let existingID = try existing?.requireID()
         let (userID, session) = try await req.writer.atomically { db in
             // Used up inside the same transaction that uses it: a second accept finds nothing to take.
-            let taken = try await db.sql.raw("""
-                UPDATE invitations SET state = 'accepted', accepted_at = \(bind: Date()), updated_at = \(bind: Date())
-                WHERE id = \(bind: found.id) AND state = 'pending' RETURNING id
-                """).first()
-            guard taken != nil else { throw Problem(.conflict, InvitationToken.Verdict.used.message) }
+            let store = TeamStore(db: db)
+            let scope = TenantScope(tenantID: found.tenantID)
+            guard try await store.takeInvitation(scope, id: found.id, at: Date()) else { throw Problem(.conflict, InvitationToken.Verdict.used.message) }
             let userID: UUID
             if let existingID {
                 userID = existingID
@@ -429,9 +279,7 @@ struct InvitationsController {
                 try await user.create(on: db)
                 userID = try user.requireID()
             }
-            let membership = Membership(tenantID: found.tenantID, userID: userID, role: found.role)
-            membership.customRoleID = found.customRoleID
-            try await membership.create(on: db)
+            try await store.addMember(scope, user: userID, role: found.role, customRole: found.customRoleID)
             try await AuditLog.record(on: db, tenantID: found.tenantID, actor: "user:\(found.email)", actorUserID: userID,
                                       action: "member.added", target: "user:\(userID)",
                                       change: .init(after: ["email": found.email, "role": found.role.rawValue, "via": "invitation:\(found.id)"]),

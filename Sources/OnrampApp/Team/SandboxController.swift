@@ -49,18 +49,13 @@ struct SandboxController {
 
     /// The real tenant behind a request made in it or in its sandbox.
     static func realTenant(of scope: TenantScope, on db: any Database) async throws -> UUID {
-        try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)").first()?
-            .decode(column: "sandbox_of", as: UUID?.self) ?? scope.tenantID
+        try await TenantRepository(db: db).sandboxOf(scope) ?? scope.tenantID
     }
 
     static func find(forReal tenantID: UUID, on db: any Database) async throws -> Sandbox? {
-        guard let row = try await db.sql.raw("""
-            SELECT id, name, slug, created_at, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) AS tickets
-            FROM tenants t WHERE sandbox_of = \(bind: tenantID)
-            """).first() else { return nil }
-        return Sandbox(tenantId: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
-                       slug: try row.decode(column: "slug", as: String.self), createdAt: try row.decode(column: "created_at", as: Date?.self),
-                       practiceTickets: try row.decode(column: "tickets", as: Int.self))
+        try await TenantRepository(db: db).sandbox(ofReal: tenantID).map {
+            Sandbox(tenantId: $0.id, name: $0.name, slug: $0.slug, createdAt: $0.createdAt, practiceTickets: $0.tickets)
+        }
     }
 
     @Sendable func get(_ req: Request) async throws -> Sandbox {
@@ -89,7 +84,7 @@ struct SandboxController {
             sandbox.features = real.features
             try await sandbox.create(on: db)
             let id = try sandbox.requireID()
-            try await db.sql.raw("UPDATE tenants SET sandbox_of = \(bind: scope.tenantID) WHERE id = \(bind: id)").run()
+            try await TenantRepository(db: db).markSandbox(TenantScope(tenantID: id), of: scope.tenantID)
             _ = try await OnboardingRepository(db: db).create(in: TenantScope(tenantID: id))
             try await Self.fill(TenantScope(tenantID: id), from: scope, categories: categories, on: db)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
@@ -107,7 +102,7 @@ struct SandboxController {
         let realID = try await Self.realTenant(of: scope, on: req.db)
         // From inside the sandbox, the person must manage settings of the real account too.
         if realID != scope.tenantID {
-            let role = try await Membership.query(on: req.db).filter(\.$tenantID == realID).filter(\.$userID == principal.userID).first()?.role
+            let role = try await TeamStore(db: req.db).membership(TenantScope(tenantID: realID), user: principal.userID)?.role
             guard role?.can(.settingsManage) == true else { throw Problem(.forbidden, "Only the real account's admins reset its sandbox.") }
         }
         guard let sandbox = try await Self.find(forReal: realID, on: req.db) else { throw Problem.notFound("A sandbox") }
@@ -116,15 +111,9 @@ struct SandboxController {
         let requestID = req.requestID
         try await req.writer.atomically { db in
             let target = TenantScope(tenantID: sandbox.tenantId)
-            for table in ["tickets", "contacts", "organizations", "routing_rules", "sla_policies", "business_calendars", "agent_profiles",
-                          "ticket_counters"] {
-                try await db.sql.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: target.tenantID)").run()
-            }
-            try await db.sql.raw("""
-                DELETE FROM jobs WHERE tenant_id = \(bind: target.tenantID) AND state IN ('queued', 'failed', 'succeeded', 'cancelled')
-                """).run()
-            try await db.sql.raw("UPDATE memberships SET custom_role_id = NULL WHERE tenant_id = \(bind: target.tenantID)").run()
-            try await db.sql.raw("DELETE FROM custom_roles WHERE tenant_id = \(bind: target.tenantID)").run()
+            try await TicketStore(db: db).deleteAll(target)
+            for store in TenantConfiguration.stores(on: db) { try await store.deleteConfiguration(target) }
+            try await JobQueue(db: db).deleteIdle(target)
             try await Self.fill(target, from: real, categories: categories, on: db)
             try await AuditLog.record(on: db, tenantID: realID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "sandbox.reset", target: "tenant:\(target.tenantID)", change: .init(after: [:]), requestID: requestID)
@@ -141,68 +130,9 @@ struct SandboxController {
     /// Copies the configuration of `source` into `target` and generates the practice tickets.
     static func fill(_ target: TenantScope, from source: TenantScope, categories: [String], on db: any Database) async throws {
         let now = Date()
-        var calendarIDs: [String: String] = [:]
-        for row in try await db.sql.raw("SELECT * FROM business_calendars WHERE tenant_id = \(bind: source.tenantID)").all() {
-            let id = TimeOrderedID.make()
-            calendarIDs[try row.decode(column: "id", as: UUID.self).uuidString] = id.uuidString
-            try await db.sql.raw("""
-                INSERT INTO business_calendars (id, tenant_id, name, is_default, definition, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: target.tenantID), \(bind: try row.decode(column: "name", as: String.self)),
-                        \(bind: try row.decode(column: "is_default", as: Bool.self)), \(bind: try row.decode(column: "definition", as: String.self)),
-                        \(bind: now), \(bind: now))
-                """).run()
-        }
-        for row in try await db.sql.raw("SELECT * FROM sla_policies WHERE tenant_id = \(bind: source.tenantID)").all() {
-            var policy = try JSONDecoder().decode(SLAPolicy.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
-            policy.calendarID = policy.calendarID.flatMap { id in calendarIDs.first { $0.key.lowercased() == id.lowercased() }?.value }
-            try await db.sql.raw("""
-                INSERT INTO sla_policies (id, tenant_id, name, position, definition, escalation, created_at, updated_at)
-                VALUES (\(bind: TimeOrderedID.make()), \(bind: target.tenantID), \(bind: policy.name), \(bind: try row.decode(column: "position", as: Int.self)),
-                        \(bind: String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)),
-                        \(bind: try row.decode(column: "escalation", as: String.self)), \(bind: now), \(bind: now))
-                """).run()
-        }
-        for var rule in try await RoutingRulesController.rules(in: source, on: db) {
-            rule.id = TimeOrderedID.make()
-            try await db.sql.raw("""
-                INSERT INTO routing_rules (id, tenant_id, position, version, definition, created_at, updated_at)
-                VALUES (\(bind: rule.id), \(bind: target.tenantID), \(bind: rule.position), \(bind: rule.version),
-                        \(bind: String(decoding: try RoutingRulesController.encoder.encode(rule), as: UTF8.self)), \(bind: now), \(bind: now))
-                """).run()
-        }
-        var roleIDs: [UUID: UUID] = [:]
-        for row in try await db.sql.raw("SELECT * FROM custom_roles WHERE tenant_id = \(bind: source.tenantID)").all() {
-            let id = TimeOrderedID.make()
-            roleIDs[try row.decode(column: "id", as: UUID.self)] = id
-            try await db.sql.raw("""
-                INSERT INTO custom_roles (id, tenant_id, name, permissions, created_at)
-                VALUES (\(bind: id), \(bind: target.tenantID), \(bind: try row.decode(column: "name", as: String.self)),
-                        \(bind: try row.decode(column: "permissions", as: String.self)), \(bind: now))
-                """).run()
-        }
-        // The same people with the same roles; profiles as they are in the real account.
-        for row in try await db.sql.raw("SELECT user_id, role, custom_role_id FROM memberships WHERE tenant_id = \(bind: source.tenantID)").all() {
-            let user = try row.decode(column: "user_id", as: UUID.self)
-            let customRole = try row.decode(column: "custom_role_id", as: UUID?.self).flatMap { roleIDs[$0] }
-            let existing = try await db.sql.raw("""
-                SELECT user_id FROM memberships WHERE tenant_id = \(bind: target.tenantID) AND user_id = \(bind: user)
-                """).first()
-            if existing == nil {
-                let membership = Membership(tenantID: target.tenantID, userID: user,
-                                            role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .agent)
-                membership.customRoleID = customRole
-                try await membership.create(on: db)
-            } else {
-                try await db.sql.raw("""
-                    UPDATE memberships SET role = \(bind: try row.decode(column: "role", as: String.self)), custom_role_id = \(bind: customRole)
-                    WHERE tenant_id = \(bind: target.tenantID) AND user_id = \(bind: user)
-                    """).run()
-            }
-        }
-        try await db.sql.raw("""
-            INSERT INTO agent_profiles (tenant_id, user_id, definition, availability, updated_at)
-            SELECT \(bind: target.tenantID), user_id, definition, availability, \(bind: now) FROM agent_profiles WHERE tenant_id = \(bind: source.tenantID)
-            """).run()
+        // Each store copies its own configuration; ids copied earlier are mapped for the later ones.
+        var ids: [UUID: UUID] = [:]
+        for store in TenantConfiguration.stores(on: db) { try await store.copyConfiguration(from: source, to: target, ids: &ids, at: now) }
         // Practice tickets go through the ticket workflow, so rules, assignment and SLAs apply as in the real desk.
         let drafts = PracticeTickets.make(count: practiceCount, categories: categories, seed: UInt64(max(1, Int(now.timeIntervalSince1970))))
         for practice in drafts {
@@ -223,11 +153,11 @@ struct SandboxController {
         guard let tenantID = input.tenantId else {
             throw Problem.validation(ValidationFailure([FieldError(field: "tenant_id", message: "Give the account's id.", code: "required")]))
         }
-        guard try await Membership.query(on: req.db).filter(\.$tenantID == tenantID).filter(\.$userID == principal.userID).first() != nil else {
+        guard try await TeamStore(db: req.db).membership(TenantScope(tenantID: tenantID), user: principal.userID) != nil else {
             throw Problem.notFound("That account")
         }
         try await req.writer.atomically { db in
-            try await db.sql.raw("UPDATE web_sessions SET tenant_id = \(bind: tenantID) WHERE id = \(bind: sessionID)").run()
+            try await WebSessions.move(sessionID, to: tenantID, on: db)
         }
         return Response(status: .noContent)
     }

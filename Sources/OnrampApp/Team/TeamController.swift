@@ -100,7 +100,7 @@ struct TeamController {
         ), in: registry, use: createRole)
     }
 
-    static func dto(_ entry: AgentDirectory.Entry, customRoleName: String?) -> AgentDTO {
+    static func dto(_ entry: TeamStore.Agent, customRoleName: String?) -> AgentDTO {
         let document = entry.document
         return AgentDTO(userId: entry.userID, name: entry.name, email: entry.email, role: entry.role.rawValue,
                         customRole: entry.customRoleID.map { AgentDTO.CustomRoleRef(id: $0, name: customRoleName ?? "") },
@@ -109,23 +109,16 @@ struct TeamController {
                                             workingHours: document.workingHours, capacity: document.capacity, teams: document.teams))
     }
 
-    static func roleNames(_ scope: TenantScope, on db: any Database) async throws -> [UUID: String] {
-        var names: [UUID: String] = [:]
-        for row in try await db.sql.raw("SELECT id, name FROM custom_roles WHERE tenant_id = \(bind: scope.tenantID)").all() {
-            names[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "name", as: String.self)
-        }
-        return names
-    }
-
     @Sendable func listAgents(_ req: Request) async throws -> AgentPage {
         let (scope, _) = try req.requireTenant(.ticketsRead)
-        let names = try await Self.roleNames(scope, on: req.db)
-        return AgentPage(items: try await AgentDirectory.profiles(scope: scope, on: req.db).map { Self.dto($0, customRoleName: $0.customRoleID.flatMap { names[$0] }) })
+        let store = TeamStore(db: req.db)
+        let names = try await store.customRoleNames(scope)
+        return AgentPage(items: try await store.agents(scope).map { Self.dto($0, customRoleName: $0.customRoleID.flatMap { names[$0] }) })
     }
 
-    func member(_ req: Request, scope: TenantScope) async throws -> AgentDirectory.Entry {
+    func member(_ req: Request, scope: TenantScope) async throws -> TeamStore.Agent {
         guard let raw = req.parameters.get("userId"), let id = UUID(uuidString: raw),
-              let entry = try await AgentDirectory.profiles(scope: scope, on: req.db, only: id).first else {
+              let entry = try await TeamStore(db: req.db).agents(scope, only: id).first else {
             throw Problem.notFound("That agent")
         }
         return entry
@@ -155,17 +148,12 @@ struct TeamController {
         let requestID = req.requestID
         let state = availability!.rawValue
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                INSERT INTO agent_profiles (tenant_id, user_id, definition, availability, updated_at)
-                VALUES (\(bind: scope.tenantID), \(bind: entry.userID), \(bind: definition), \(bind: state), \(bind: Date()))
-                ON CONFLICT (tenant_id, user_id) DO UPDATE SET definition = excluded.definition, availability = excluded.availability,
-                    updated_at = excluded.updated_at
-                """).run()
+            try await TeamStore(db: db).saveProfile(scope, user: entry.userID, definition: definition, availability: state, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "agent_profile.updated", target: "user:\(entry.userID)",
                                       change: .init(after: ["profile": String(definition.prefix(2_000)), "availability": state]), requestID: requestID)
         }
-        let names = try await Self.roleNames(scope, on: req.db)
+        let names = try await TeamStore(db: req.db).customRoleNames(scope)
         let updated = try await member(req, scope: scope)
         return Self.dto(updated, customRoleName: updated.customRoleID.flatMap { names[$0] })
     }
@@ -173,7 +161,7 @@ struct TeamController {
     @Sendable func updateRole(_ req: Request) async throws -> AgentDTO {
         let (scope, principal) = try req.requireTenant(.membersManage)
         guard let raw = req.parameters.get("userId"), let userID = UUID(uuidString: raw),
-              let membership = try await Membership.query(on: req.db).filter(\.$tenantID == scope.tenantID).filter(\.$userID == userID).first()
+              let membership = try await TeamStore(db: req.db).membership(scope, user: userID)
         else { throw Problem.notFound("That member") }
         let input = try req.decodeJSON(RoleInput.self)
         var errors = FieldErrors()
@@ -184,12 +172,9 @@ struct TeamController {
         if let role, role > own || (membership.role > own) {
             throw Problem(.forbidden, "You cannot give or take a role above your own (\(own.rawValue)).")
         }
-        var custom: (id: UUID, name: String, permissions: Set<Permission>)?
+        var custom: TeamStore.CustomRole?
         if let id = input.customRoleId {
-            custom = try CustomRoles.decode(try await req.db.sql.raw("""
-                SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions
-                FROM custom_roles WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).first())
+            custom = try await TeamStore(db: req.db).customRole(scope, id: id)
             guard let custom else {
                 throw Problem.validation(ValidationFailure([FieldError(field: "custom_role_id", message: "There is no such custom role in this account.", code: "unknown")]))
             }
@@ -202,20 +187,17 @@ struct TeamController {
         let chosen = custom
         let requestID = req.requestID
         try await req.writer.atomically { db in
+            let store = TeamStore(db: db)
             if before == .owner && newRole != .owner {
-                let owners = try await Membership.query(on: db).filter(\.$tenantID == scope.tenantID).filter(\.$role == .owner).count()
-                if owners <= 1 { throw Problem(.conflict, "This is the account's only owner; make someone else owner first.") }
+                if try await store.ownerCount(scope) <= 1 { throw Problem(.conflict, "This is the account's only owner; make someone else owner first.") }
             }
-            try await db.sql.raw("""
-                UPDATE memberships SET role = \(bind: newRole.rawValue), custom_role_id = \(bind: chosen?.id)
-                WHERE tenant_id = \(bind: scope.tenantID) AND user_id = \(bind: userID)
-                """).run()
+            try await store.setRole(scope, user: userID, role: newRole, customRole: chosen?.id)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "member.role_changed", target: "user:\(userID)",
                                       change: .init(before: ["role": before.rawValue], after: ["role": newRole.rawValue, "custom_role": chosen?.name ?? ""]),
                                       requestID: requestID)
         }
-        guard let entry = try await AgentDirectory.profiles(scope: scope, on: req.db, only: userID).first else {
+        guard let entry = try await TeamStore(db: req.db).agents(scope, only: userID).first else {
             // A viewer is not an agent; describe the member anyway.
             throw Problem(.conflict, "The member is now a viewer, who does not appear among agents.")
         }
@@ -226,14 +208,9 @@ struct TeamController {
         let (scope, _) = try req.requireTenant(.tenantRead)
         var items = Role.allCases.map { RoleDTO(id: $0.rawValue, name: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized,
                                                 kind: "template", permissions: $0.permissions.map(\.rawValue).sorted()) }
-        for row in try await req.db.sql.raw("""
-            SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions FROM custom_roles
-            WHERE tenant_id = \(bind: scope.tenantID) ORDER BY name LIMIT 200
-            """).all() {
-            if let custom = try CustomRoles.decode(row) {
-                items.append(RoleDTO(id: custom.id.uuidString.lowercased(), name: custom.name, kind: "custom",
-                                     permissions: custom.permissions.map(\.rawValue).sorted()))
-            }
+        for custom in try await TeamStore(db: req.db).customRoles(scope) {
+            items.append(RoleDTO(id: custom.id.uuidString.lowercased(), name: custom.name, kind: "custom",
+                                 permissions: custom.permissions.map(\.rawValue).sorted()))
         }
         return RolePage(items: items, grantablePermissions: Permission.grantable.map(\.rawValue).sorted())
     }
@@ -264,11 +241,11 @@ struct TeamController {
         let json = String(decoding: try JSONEncoder().encode(permissions.map(\.rawValue).sorted()), as: UTF8.self)
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await SLAController.refuseDuplicate("custom_roles", name: name!, scope: scope, on: db, what: "role")
-            try await db.sql.raw("""
-                INSERT INTO custom_roles (id, tenant_id, name, permissions, created_at)
-                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: name!), \(bind: json), \(bind: Date()))
-                """).run()
+            let store = TeamStore(db: db)
+            if try await store.customRoleNameTaken(scope, name!) {
+                throw Problem(.conflict, "There is already a role named \(name!); choose another name.")
+            }
+            try await store.addCustomRole(scope, id: id, name: name!, permissions: json, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "custom_role.created", target: "custom_role:\(id)",
                                       change: .init(after: ["name": name!, "permissions": json]), requestID: requestID)

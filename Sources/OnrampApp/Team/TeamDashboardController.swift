@@ -89,27 +89,15 @@ struct TeamDashboardController {
         if errors.isEmpty, to.timeIntervalSince(from) > 366 * 86_400 { errors.add("from", "Choose a period of at most a year.", code: "out_of_range") }
         try errors.check()
         let period = DateInterval(start: from, end: to)
-        let open = AgentDirectory.openStatuses
-        let rows = try await req.db.sql.raw("""
-            SELECT id, assignee_id, status, created_at, first_response_at, solved_at, sla_policy_id FROM tickets
-            WHERE tenant_id = \(bind: scope.tenantID) AND (status IN (\(binds: open))
-                OR (created_at >= \(bind: from) AND created_at < \(bind: to)) OR (solved_at >= \(bind: from) AND solved_at < \(bind: to)))
-            ORDER BY created_at DESC LIMIT \(literal: Self.limit + 1)
-            """).all()
+        let open = TeamStore.openStatuses
+        let rows = try await TicketStore(db: req.db).measured(scope, openStatuses: open, from: from, to: to, limit: Self.limit + 1)
         let truncated = rows.count > Self.limit
         var facts: [UUID: TeamDashboard.TicketFacts] = [:]
         var measured: [UUID] = []
         for row in rows.prefix(Self.limit) {
-            let id = try row.decode(column: "id", as: UUID.self)
-            let createdAt = try row.decode(column: "created_at", as: Date.self)
-            facts[id] = TeamDashboard.TicketFacts(
-                assignee: try row.decode(column: "assignee_id", as: UUID?.self), createdAt: createdAt,
-                firstResponseAt: try row.decode(column: "first_response_at", as: Date?.self),
-                solvedAt: try row.decode(column: "solved_at", as: Date?.self),
-                isOpen: open.contains(try row.decode(column: "status", as: String.self)))
-            if try row.decode(column: "sla_policy_id", as: UUID?.self) != nil, period.start <= createdAt, createdAt < period.end {
-                measured.append(id)
-            }
+            facts[row.id] = TeamDashboard.TicketFacts(assignee: row.assigneeId, createdAt: row.createdAt, firstResponseAt: row.firstResponseAt,
+                                                      solvedAt: row.solvedAt, isOpen: open.contains(row.status))
+            if row.slaPolicyId != nil, period.start <= row.createdAt, row.createdAt < period.end { measured.append(row.id) }
         }
         // SLA outcomes as of the period's end: metrics that ended in time, and those breached.
         let asOf = min(now, to)
@@ -119,7 +107,7 @@ struct TeamDashboardController {
                 if status.breachedAt != nil { facts[id]?.slaBreached += 1 } else if status.state == .achieved { facts[id]?.slaAchieved += 1 }
             }
         }
-        let agents = try await AgentDirectory.profiles(scope: scope, on: req.db)
+        let agents = try await TeamStore(db: req.db).agents(scope)
         let result = TeamDashboard.rows(agents: agents.map(\.userID), tickets: Array(facts.values), period: period)
         return Dashboard(from: from, to: to, team: result.team,
                          agents: zip(agents, result.agents).map { AgentRow(name: $0.name, email: $0.email, stats: $1) },

@@ -64,29 +64,9 @@ struct RoutingRulesController {
         ), in: registry, use: dryRun)
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
-    static func rules(in scope: TenantScope, on db: any Database) async throws -> [RoutingRule] {
-        try await db.sql.raw("""
-            SELECT definition FROM routing_rules WHERE tenant_id = \(bind: scope.tenantID) ORDER BY position, created_at LIMIT 1000
-            """).all().compactMap { row in
-            try? decoder.decode(RoutingRule.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
-        }
-    }
-
     @Sendable func list(_ req: Request) async throws -> RulePage {
         let (scope, _) = try req.requireTenant(.ticketsRead)
-        return RulePage(items: try await Self.rules(in: scope, on: req.db))
+        return RulePage(items: try await RoutingRuleStore(db: req.db).rules(scope))
     }
 
     /// Builds and checks a rule from the input; every problem is reported together.
@@ -133,13 +113,9 @@ struct RoutingRulesController {
     @Sendable func create(_ req: Request) async throws -> Response {
         let (scope, principal) = try req.requireTenant(.settingsManage)
         let rule = try Self.rule(try decodeInput(req), id: TimeOrderedID.make(), version: 1)
-        let definition = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                INSERT INTO routing_rules (id, tenant_id, position, version, definition, created_at, updated_at)
-                VALUES (\(bind: rule.id), \(bind: scope.tenantID), \(bind: rule.position), 1, \(bind: definition), \(bind: Date()), \(bind: Date()))
-                """).run()
+            try await RoutingRuleStore(db: db).add(scope, rule, version: 1, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "routing_rule.created", target: "routing_rule:\(rule.id)",
                                       change: .init(after: ["name": rule.name, "version": "1"]), requestID: requestID)
@@ -150,20 +126,11 @@ struct RoutingRulesController {
     @Sendable func update(_ req: Request) async throws -> RoutingRule {
         let (scope, principal) = try req.requireTenant(.settingsManage)
         guard let raw = req.parameters.get("ruleId"), let id = UUID(uuidString: raw),
-              let row = try await req.db.sql.raw("""
-                SELECT version, definition FROM routing_rules WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).first() else { throw Problem.notFound("That routing rule") }
-        let version = try row.decode(column: "version", as: Int.self)
-        let before = try row.decode(column: "definition", as: String.self)
+              let (version, before) = try await RoutingRuleStore(db: req.db).stored(scope, id: id) else { throw Problem.notFound("That routing rule") }
         let rule = try Self.rule(try decodeInput(req), id: id, version: version + 1)
-        let definition = String(decoding: try Self.encoder.encode(rule), as: UTF8.self)
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE routing_rules SET position = \(bind: rule.position), version = \(bind: rule.version), definition = \(bind: definition),
-                    updated_at = \(bind: Date())
-                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
+            let definition = try await RoutingRuleStore(db: db).replace(scope, rule, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "routing_rule.updated", target: "routing_rule:\(id)",
                                       change: .init(before: ["definition": String(before.prefix(2_000))],
@@ -178,20 +145,21 @@ struct RoutingRulesController {
         guard let raw = req.parameters.get("ticketId"), let ticketID = UUID(uuidString: raw) else { throw Problem.notFound("That ticket") }
         // The body is optional: without one the rules are tried as on a new ticket.
         let input = (req.body.data?.readableBytes ?? 0) > 0 ? try req.decodeJSON(DryRunRequest.self) : DryRunRequest()
-        guard let ticket = try await TicketsController.find(ticketID, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
+        let tickets = TicketStore(db: req.db)
+        guard let ticket = try await tickets.find(scope, id: ticketID) else { throw Problem.notFound("That ticket") }
         let event = input.event ?? .ticketCreated
-        let last = ticket.messages.last
+        let last = try await tickets.messages(scope, ticket: ticketID).last
         let context = RuleContext(
             event: event,
             ticket: .init(subject: ticket.subject, status: ticket.status, priority: ticket.priority, channel: ticket.channel,
-                          category: ticket.type, tags: Set(ticket.tags), customFields: ticket.customFields.mapValues { .text($0) },
-                          createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, team: ticket.team,
+                          category: ticket.type, tags: Set(ticket.tagList), customFields: ticket.fields.mapValues { .text($0) },
+                          createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, team: ticket.groupName,
                           assignee: ticket.assigneeId?.uuidString.lowercased()),
             message: last.map { .init(body: $0.body, fromCustomer: $0.fromCustomer, channel: ticket.channel) },
-            contact: .init(email: ticket.requester.email, name: ticket.requester.name), now: Date())
+            contact: .init(email: ticket.requesterEmail, name: ticket.requesterName), now: Date())
         let set: CompiledRuleSet
         do {
-            set = try CompiledRuleSet(rules: try await Self.rules(in: scope, on: req.db))
+            set = try CompiledRuleSet(rules: try await RoutingRuleStore(db: req.db).rules(scope))
         } catch let failure as ValidationFailure {
             throw Problem.validation(failure)
         }

@@ -103,8 +103,8 @@ struct SLAController {
 
     // MARK: Calendars
 
-    static func calendarDTO(_ row: any SQLRow) throws -> CalendarDTO {
-        let calendar = try JSONDecoder().decode(BusinessCalendar.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
+    static func calendarDTO(_ stored: SLAStore.Calendar) -> CalendarDTO {
+        let calendar = stored.calendar
         var hours: [String: String] = [:]
         if !calendar.isCalendarHours {
             for day in BusinessCalendar.Weekday.allCases {
@@ -112,21 +112,16 @@ struct SLAController {
                 hours[day.rawValue] = slots.isEmpty ? "closed" : slots.map(\.description).joined(separator: ", ")
             }
         }
-        return CalendarDTO(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+        return CalendarDTO(id: stored.id, name: stored.name, isDefault: stored.isDefault,
                            // Foundation on Linux names UTC "GMT"; show the name people gave.
-                           isDefault: try row.decode(column: "is_default", as: Bool.self),
                            timeZone: calendar.timeZone.identifier == "GMT" ? "UTC" : calendar.timeZone.identifier,
                            calendarHours: calendar.isCalendarHours, hours: hours, holidays: calendar.holidays.map(\.description),
-                           createdAt: try row.decode(column: "created_at", as: Date.self))
+                           createdAt: stored.createdAt)
     }
 
     @Sendable func listCalendars(_ req: Request) async throws -> CalendarPage {
         let (scope, _) = try req.requireTenant(.ticketsRead)
-        let rows = try await req.db.sql.raw("""
-            SELECT id, name, is_default, definition, created_at FROM business_calendars WHERE tenant_id = \(bind: scope.tenantID)
-            ORDER BY is_default DESC, name LIMIT 200
-            """).all()
-        return CalendarPage(items: try rows.map(Self.calendarDTO))
+        return CalendarPage(items: try await SLAStore(db: req.db).calendars(scope).map(Self.calendarDTO))
     }
 
     /// Checks a calendar input; every problem is reported together.
@@ -163,65 +158,32 @@ struct SLAController {
         let input = try req.decodeDomainJSON(CalendarInput.self, field: "calendar")
         let (name, calendar) = try Self.calendar(input)
         let id = TimeOrderedID.make()
-        let definition = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
+        let definition = try SLAStore.json(calendar)
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await Self.refuseDuplicate("business_calendars", name: name, scope: scope, on: db, what: "calendar")
-            let count = try await db.sql.raw("SELECT COUNT(*) AS n FROM business_calendars WHERE tenant_id = \(bind: scope.tenantID)")
-                .first()?.decode(column: "n", as: Int.self) ?? 0
-            let isDefault = input.isDefault == true || count == 0
-            if isDefault {
-                try await db.sql.raw("UPDATE business_calendars SET is_default = \(bind: false) WHERE tenant_id = \(bind: scope.tenantID)").run()
+            let store = SLAStore(db: db)
+            if try await store.nameTaken(scope, .calendar, name) {
+                throw Problem(.conflict, "There is already a calendar named \(name); choose another name.")
             }
-            try await db.sql.raw("""
-                INSERT INTO business_calendars (id, tenant_id, name, is_default, definition, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: name), \(bind: isDefault), \(bind: definition), \(bind: Date()), \(bind: Date()))
-                """).run()
+            let isDefault = try await store.addCalendar(scope, id: id, name: name, calendar: calendar, asDefault: input.isDefault == true, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "business_calendar.created", target: "business_calendar:\(id)",
                                       change: .init(after: ["name": name, "default": String(isDefault), "definition": String(definition.prefix(2_000))]),
                                       requestID: requestID)
         }
-        guard let row = try await req.db.sql.raw("""
-            SELECT id, name, is_default, definition, created_at FROM business_calendars WHERE id = \(bind: id)
-            """).first() else { throw Problem.notFound("That calendar") }
-        return try await Self.calendarDTO(row).encodeResponse(status: .created, for: req)
-    }
-
-    static func refuseDuplicate(_ table: String, name: String, scope: TenantScope, on db: any Database, what: String) async throws {
-        if try await nameTaken(table, name, scope: scope, on: db) {
-            throw Problem(.conflict, "There is already a \(what) named \(name); choose another name.")
-        }
-    }
-
-    /// Whether the tenant has a record in `table` named `name`, without regard to case.
-    static func nameTaken(_ table: String, _ name: String, scope: TenantScope, on db: any Database) async throws -> Bool {
-        // (SQL's LOWER folds ASCII only: the exact name is compared too.)
-        try await db.sql.raw("""
-            SELECT id FROM \(ident: table) WHERE tenant_id = \(bind: scope.tenantID)
-            AND (name = \(bind: name) OR LOWER(name) = \(bind: name.lowercased()))
-            """).first() != nil
+        guard let stored = try await SLAStore(db: req.db).calendar(scope, id: id) else { throw Problem.notFound("That calendar") }
+        return try await Self.calendarDTO(stored).encodeResponse(status: .created, for: req)
     }
 
     // MARK: Policies
 
-    static func policyDTO(_ row: any SQLRow) throws -> PolicyDTO {
-        PolicyDTO(id: try row.decode(column: "id", as: UUID.self), position: try row.decode(column: "position", as: Int.self),
-                  policy: try JSONDecoder().decode(SLAPolicy.self, from: Data(try row.decode(column: "definition", as: String.self).utf8)),
-                  escalation: try JSONDecoder().decode(EscalationPath.self, from: Data(try row.decode(column: "escalation", as: String.self).utf8)),
-                  createdAt: try row.decode(column: "created_at", as: Date.self))
-    }
-
-    static func policies(in scope: TenantScope, on db: any Database) async throws -> [PolicyDTO] {
-        try await db.sql.raw("""
-            SELECT id, position, definition, escalation, created_at FROM sla_policies WHERE tenant_id = \(bind: scope.tenantID)
-            ORDER BY position, created_at LIMIT 500
-            """).all().map(policyDTO)
+    static func policyDTO(_ stored: SLAStore.Policy) -> PolicyDTO {
+        PolicyDTO(id: stored.id, position: stored.position, policy: stored.policy, escalation: stored.escalation, createdAt: stored.createdAt)
     }
 
     @Sendable func listPolicies(_ req: Request) async throws -> PolicyPage {
         let (scope, _) = try req.requireTenant(.ticketsRead)
-        return PolicyPage(items: try await Self.policies(in: scope, on: req.db))
+        return PolicyPage(items: try await SLAStore(db: req.db).policies(scope).map(Self.policyDTO))
     }
 
     @Sendable func createPolicy(_ req: Request) async throws -> Response {
@@ -240,11 +202,7 @@ struct SLAController {
             errors.append(FieldError(field: "targets", message: "Set at least one target, e.g. targets.urgent.first_response_minutes.", code: "required"))
         }
         if let calendar = policy.calendarID {
-            let known = if let id = UUID(uuidString: calendar) {
-                try await req.db.sql.raw("SELECT id FROM business_calendars WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)").first()
-            } else {
-                nil as (any SQLRow)?
-            }
+            let known = if let id = UUID(uuidString: calendar) { try await SLAStore(db: req.db).calendar(scope, id: id) } else { nil as SLAStore.Calendar? }
             if known == nil {
                 errors.append(FieldError(field: "calendar_id", message: "There is no business calendar \(calendar) in this account.", code: "unknown"))
             }
@@ -252,24 +210,20 @@ struct SLAController {
         if !errors.isEmpty { throw Problem.validation(ValidationFailure(errors)) }
         let id = TimeOrderedID.make()
         let name = policy.name
-        let definition = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
-        let path = String(decoding: try JSONEncoder().encode(escalation), as: UTF8.self)
+        let chosen = policy
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await Self.refuseDuplicate("sla_policies", name: name, scope: scope, on: db, what: "SLA policy")
-            try await db.sql.raw("""
-                INSERT INTO sla_policies (id, tenant_id, name, position, definition, escalation, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: name), \(bind: position), \(bind: definition), \(bind: path),
-                        \(bind: Date()), \(bind: Date()))
-                """).run()
+            let store = SLAStore(db: db)
+            if try await store.nameTaken(scope, .policy, name) {
+                throw Problem(.conflict, "There is already a SLA policy named \(name); choose another name.")
+            }
+            let (definition, path) = try await store.addPolicy(scope, id: id, policy: chosen, escalation: escalation, position: position, at: Date())
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "sla_policy.created", target: "sla_policy:\(id)",
                                       change: .init(after: ["name": name, "definition": String(definition.prefix(2_000)), "escalation": path]),
                                       requestID: requestID)
         }
-        guard let row = try await req.db.sql.raw("""
-            SELECT id, position, definition, escalation, created_at FROM sla_policies WHERE id = \(bind: id)
-            """).first() else { throw Problem.notFound("That policy") }
-        return try await Self.policyDTO(row).encodeResponse(status: .created, for: req)
+        guard let stored = try await SLAStore(db: req.db).policy(scope, id: id) else { throw Problem.notFound("That policy") }
+        return try await Self.policyDTO(stored).encodeResponse(status: .created, for: req)
     }
 }

@@ -16,36 +16,29 @@ enum SLAMonitor {
     }
 
     struct Loaded {
-        let policy: SLAController.PolicyDTO
+        let policy: SLAStore.Policy
         let clock: SLAClock
         let ticket: TicketState
     }
 
     static func load(ticket id: UUID, scope: TenantScope, on db: any Database) async throws -> Loaded? {
-        guard let ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { return nil }
+        guard let ticket = try await TicketStore(db: db).load(scope, id: id) else { return nil }
         return try await load(ticket, scope: scope, on: db)
     }
 
     /// The clock of a ticket already read (the workflow has it in hand).
     static func load(_ ticket: TicketState, scope: TenantScope, on db: any Database) async throws -> Loaded? {
         let id = ticket.id
-        guard let policyID = ticket.slaPolicyID,
-              let row = try await db.sql.raw("""
-                SELECT id, position, definition, escalation, created_at FROM sla_policies
-                WHERE id = \(bind: policyID) AND tenant_id = \(bind: scope.tenantID)
-                """).first() else { return nil }
-        let policy = try SLAController.policyDTO(row)
-        let calendar = try await TicketWorkflow.calendar(policy.policy.calendarID, scope: scope, on: db)
+        let sla = SLAStore(db: db)
+        guard let policyID = ticket.slaPolicyID, let policy = try await sla.policy(scope, id: policyID) else { return nil }
+        let calendar = try await sla.businessCalendar(scope, id: policy.policy.calendarID)
         var initial = ticket.priority
         var events: [SLAClock.Event] = []
-        let rows = try await db.sql.raw("""
-            SELECT kind, value, at FROM ticket_events WHERE ticket_id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            AND kind IN ('created', 'status', 'priority', 'agent_reply', 'customer_reply', 'reopened') ORDER BY at, id LIMIT 10000
-            """).all()
+        let rows = try await TicketStore(db: db).slaEvents(scope, ticket: id)
         for row in rows {
-            let at = try row.decode(column: "at", as: Date.self)
-            let value = try row.decode(column: "value", as: String?.self) ?? ""
-            switch TicketEventKind(rawValue: try row.decode(column: "kind", as: String.self)) {
+            let at = row.at
+            let value = row.value ?? ""
+            switch TicketEventKind(rawValue: row.kind) {
             case .created: initial = TicketPriority(rawValue: value) ?? initial
             case .status: if let status = TicketStatus(rawValue: value) { events.append(.statusChanged(to: status, at: at)) }
             case .priority: if let priority = TicketPriority(rawValue: value) { events.append(.priorityChanged(to: priority, at: at)) }
@@ -61,8 +54,8 @@ enum SLAMonitor {
     }
 
     /// The ticket's SLA state for the ticket API; nil without a policy.
-    static func state(ticket id: UUID, scope: TenantScope, now: Date, on db: any Database) async throws -> State? {
-        guard let loaded = try await load(ticket: id, scope: scope, on: db) else { return nil }
+    static func state(_ ticket: TicketState, scope: TenantScope, now: Date, on db: any Database) async throws -> State? {
+        guard let loaded = try await load(ticket, scope: scope, on: db) else { return nil }
         let status = loaded.clock.status(at: now)
         return State(policyId: loaded.policy.id, policyName: loaded.policy.policy.name,
                      metrics: SLAMetric.allCases.compactMap { status[$0] })
@@ -115,12 +108,7 @@ enum SLAMonitor {
             }
             for item in due {
                 // One row per metric, kind and due time: a repeated check sends nothing twice.
-                let inserted = try await db.sql.raw("""
-                    INSERT INTO sla_notifications (tenant_id, ticket_id, metric, kind, due_at, sent_at)
-                    VALUES (\(bind: scope.tenantID), \(bind: id), \(bind: metric.rawValue), \(bind: item.kind), \(bind: item.at), \(bind: now))
-                    ON CONFLICT DO NOTHING RETURNING ticket_id
-                    """).first()
-                guard inserted != nil else { continue }
+                guard try await SLAStore(db: db).markNotified(scope, ticket: id, metric: metric, kind: item.kind, due: item.at, at: now) else { continue }
                 let kind: TicketEventKind = item.kind == "warning" ? .slaWarning : item.kind == "breach" ? .slaBreach : .escalated
                 try await TicketWorkflow.record(kind, "\(metric.rawValue):\(item.kind)", ticket: id, scope: scope, at: now, on: db)
                 let addresses = try await emails(item.recipients, ticket: ticket, scope: scope, on: db)
@@ -145,11 +133,8 @@ enum SLAMonitor {
                     addresses += try await TicketWorkflow.emails(of: .person(assignee.uuidString), scope: scope, on: db)
                 }
             case .role(let role):
-                let roles = Role.allCases.filter { $0 >= role }.map(\.rawValue)
-                addresses += try await db.sql.raw("""
-                    SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-                    WHERE m.tenant_id = \(bind: scope.tenantID) AND m.role IN (\(binds: roles)) ORDER BY u.email LIMIT 50
-                    """).all().map { try $0.decode(column: "email", as: String.self) }
+                let roles = Role.allCases.filter { $0 >= role }
+                addresses += try await TeamStore(db: db).emails(scope, roles: roles)
             case .email(let email):
                 addresses.append(email.value)
             }

@@ -4,20 +4,6 @@ import OnrampDomain
 import SQLKit
 import Vapor
 
-/// Per-tenant ticket numbers: reserved in blocks inside the caller's transaction.
-enum TicketNumbers {
-    /// Reserves `count` consecutive numbers; returns the first.
-    static func reserve(_ count: Int, tenantID: UUID, on sql: any SQLDatabase) async throws -> Int64 {
-        let row = try await sql.raw("""
-            INSERT INTO ticket_counters (tenant_id, next_number) VALUES (\(bind: tenantID), \(bind: Int64(count + 1)))
-            ON CONFLICT (tenant_id) DO UPDATE SET next_number = ticket_counters.next_number + \(bind: Int64(count))
-            RETURNING next_number
-            """).first()
-        let next = try row?.decode(column: "next_number", as: Int64.self) ?? Int64(count + 1)
-        return next - Int64(count)
-    }
-}
-
 /// Tickets: list and filter, create (with the requester as a contact), read with the
 /// conversation, update (status changes follow `TicketStatus.canChange`), and add replies or
 /// internal notes. Imported tickets are the same tickets.
@@ -158,53 +144,28 @@ struct TicketsController {
 
     // MARK: Reading
 
-    static let summaryColumns = """
-        t.id, t.number, t.subject, t.status, t.priority, t.channel, t.group_name, t.assignee_id, t.tags, t.created_at, t.updated_at,
-        t.requester_id, c.email AS requester_email, c.name AS requester_name
-        """
-
-    static func tags(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
-
-    static func summary(_ row: any SQLRow) throws -> TicketSummary {
-        TicketSummary(
-            id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "number", as: Int64.self),
-            subject: try row.decode(column: "subject", as: String.self), status: try row.decode(column: "status", as: String.self),
-            priority: try row.decode(column: "priority", as: String.self), channel: try row.decode(column: "channel", as: String.self),
-            team: try row.decode(column: "group_name", as: String?.self), assigneeId: try row.decode(column: "assignee_id", as: UUID?.self),
-            requester: Requester(id: try row.decode(column: "requester_id", as: UUID?.self), email: try row.decode(column: "requester_email", as: String?.self),
-                                 name: try row.decode(column: "requester_name", as: String?.self)),
-            tags: tags(try row.decode(column: "tags", as: String.self)),
-            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
+    static func summary(_ row: TicketStore.Row) -> TicketSummary {
+        TicketSummary(id: row.id, number: row.number, subject: row.subject, status: row.status, priority: row.priority, channel: row.channel,
+                      team: row.groupName, assigneeId: row.assigneeId,
+                      requester: Requester(id: row.requesterId, email: row.requesterEmail, name: row.requesterName),
+                      tags: row.tagList, createdAt: row.createdAt, updatedAt: row.updatedAt)
     }
 
+    /// The ticket with its conversation and SLA state, as the API shows it.
     static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> Ticket? {
-        guard let row = try await db.sql.raw("""
-            SELECT \(unsafeRaw: summaryColumns), t.type, t.custom_fields, t.source_system, t.queue_reason
-            FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id AND c.tenant_id = t.tenant_id
-            WHERE t.id = \(bind: id) AND t.tenant_id = \(bind: scope.tenantID)
-            """).first() else { return nil }
-        let summary = try summary(row)
-        let messages = try await db.sql.raw("""
-            SELECT m.id, m.visibility, m.from_customer, m.body, m.created_at, m.author_label, u.name AS user_name, c.name AS contact_name,
-                   c.email AS contact_email
-            FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN contacts c ON c.id = m.author_contact_id
-            WHERE m.ticket_id = \(bind: id) AND m.tenant_id = \(bind: scope.tenantID)
-            ORDER BY m.created_at, m.id LIMIT 1000
-            """).all().map { row in
-            Message(id: try row.decode(column: "id", as: UUID.self), visibility: try row.decode(column: "visibility", as: String.self),
-                    fromCustomer: try row.decode(column: "from_customer", as: Bool.self),
-                    author: try row.decode(column: "user_name", as: String?.self) ?? row.decode(column: "contact_name", as: String?.self)
-                        ?? row.decode(column: "contact_email", as: String?.self) ?? row.decode(column: "author_label", as: String?.self),
-                    body: try row.decode(column: "body", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self))
+        let store = TicketStore(db: db)
+        guard let row = try await store.find(scope, id: id) else { return nil }
+        let messages = try await store.messages(scope, ticket: id).map { message in
+            Message(id: message.id, visibility: message.visibility, fromCustomer: message.fromCustomer, author: message.author,
+                    body: message.body, createdAt: message.createdAt)
         }
-        let fields = (try? JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "custom_fields", as: String.self).utf8))) ?? [:]
+        let summary = summary(row)
         return Ticket(id: summary.id, number: summary.number, subject: summary.subject, status: summary.status, priority: summary.priority,
-                      channel: summary.channel, type: try row.decode(column: "type", as: String?.self), team: summary.team,
-                      assigneeId: summary.assigneeId, requester: summary.requester, tags: summary.tags, customFields: fields,
-                      source: try row.decode(column: "source_system", as: String?.self),
-                      createdAt: summary.createdAt, updatedAt: summary.updatedAt, messages: messages,
-                      sla: try await SLAMonitor.state(ticket: id, scope: scope, now: Date(), on: db),
-                      queueReason: try row.decode(column: "queue_reason", as: String?.self))
+                      channel: summary.channel, type: row.type, team: summary.team,
+                      assigneeId: summary.assigneeId, requester: summary.requester, tags: summary.tags, customFields: row.fields,
+                      source: row.sourceSystem, createdAt: summary.createdAt, updatedAt: summary.updatedAt, messages: messages,
+                      sla: try await SLAMonitor.state(row.state, scope: scope, now: Date(), on: db),
+                      queueReason: row.queueReason)
     }
 
     struct ListQuery: Decodable {
@@ -231,21 +192,8 @@ struct TicketsController {
         // Counted in code points, as the document's maxLength is.
         if (query.q?.unicodeScalars.count ?? 0) > 200 { errors.add("q", "Search for at most 200 characters.", code: "too_long") }
         try errors.check()
-        var sql: SQLQueryString = """
-            SELECT \(unsafeRaw: Self.summaryColumns) FROM tickets t
-            LEFT JOIN contacts c ON c.id = t.requester_id AND c.tenant_id = t.tenant_id
-            WHERE t.tenant_id = \(bind: scope.tenantID) AND t.number < \(bind: Int64(clamping: before))
-            """
-        if let status { sql = sql + " AND t.status = \(bind: status.rawValue)" }
-        if let priority { sql = sql + " AND t.priority = \(bind: priority.rawValue)" }
-        if let assignee { sql = sql + " AND t.assignee_id = \(bind: assignee)" }
-        if let words = query.q?.trimmingWhitespace(), !words.isEmpty {
-            let pattern = "%" + words.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            sql = sql + " AND LOWER(t.subject) LIKE \(bind: pattern) ESCAPE '\\'"
-        }
-        sql = sql + " ORDER BY t.number DESC LIMIT \(literal: limit + 1)"
-        let rows = try await req.db.sql.raw(sql).all().map(Self.summary)
+        let filter = TicketStore.Filter(status: status, priority: priority, assignee: assignee, words: query.q, before: Int64(clamping: before))
+        let rows = try await TicketStore(db: req.db).list(scope, filter: filter, limit: limit + 1).map(Self.summary)
         let page = Array(rows.prefix(limit))
         return TicketPage(items: page, nextBefore: rows.count > limit ? page.last?.number : nil)
     }
@@ -280,7 +228,7 @@ struct TicketsController {
     @Sendable func update(_ req: Request) async throws -> Ticket {
         let (scope, principal) = try req.requireTenant(.ticketsWrite)
         let id = try ticketID(req)
-        guard let current = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
+        guard let current = try await TicketStore(db: req.db).load(scope, id: id) else { throw Problem.notFound("That ticket") }
         let input = try req.decodeJSON(UpdateRequest.self)
         var errors = FieldErrors()
         let subject = input.subject.flatMap { errors.requireText($0, field: "subject", label: "Subject", maxLength: 500) }
@@ -289,47 +237,26 @@ struct TicketsController {
         let team = input.team.map { $0.trimmingWhitespace().isEmpty ? "" : (errors.requireText($0, field: "team", label: "Team", maxLength: 100) ?? "") }
         let tags = input.tags.map { TicketDraft.normalisedTags($0, errors: &errors) }
         try errors.check()
-        if let status, let from = TicketStatus(rawValue: current.status), let refusal = from.refusal(to: status) {
-            throw Problem(.conflict, refusal)
-        }
-        if current.status == TicketStatus.closed.rawValue && (subject != nil || priority != nil || input.assigneeId != nil || team != nil || tags != nil) {
-            throw Problem(.conflict, TicketStatus.closed.refusal(to: .open)!)
-        }
+        let change = TicketChange(subject: subject, status: status, priority: priority, team: team, assigneeID: input.assigneeId, tags: tags)
+        do throws(TicketRefusal) { try current.check(change) } catch { throw Problem(.conflict, error.message) }
         if let assignee = input.assigneeId {
             guard principal.tenant?.can(.ticketsAssign) == true else {
                 throw Problem(.forbidden, "Assigning tickets needs the supervisor role or higher.")
             }
-            let member = try await req.db.sql.raw("""
-                SELECT user_id FROM memberships WHERE tenant_id = \(bind: scope.tenantID) AND user_id = \(bind: assignee)
-                """).first()
-            if member == nil {
+            if try await !TeamStore(db: req.db).isMember(scope, user: assignee) {
                 throw Problem.validation(ValidationFailure([FieldError(field: "assignee_id", message: "The assignee must be a member of this team.", code: "invalid")]))
             }
         }
         let userID = principal.userID
         try await req.writer.atomically { db in
             let now = Date()
-            guard var ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { throw Problem.notFound("That ticket") }
-            if let subject { ticket.subject = subject }
-            if let status, status != ticket.status {
-                // Checked again inside the transaction: a concurrent change may have closed it.
-                if let refusal = ticket.status.refusal(to: status) { throw Problem(.conflict, refusal) }
-                try await TicketWorkflow.changeStatus(&ticket, to: status, scope: scope, user: userID, at: now, on: db)
-            }
-            if let priority, priority != ticket.priority {
-                ticket.priority = priority
-                try await TicketWorkflow.record(.priority, priority.rawValue, ticket: id, scope: scope, user: userID, at: now, on: db)
-            }
-            if let team, (team.isEmpty ? nil : team) != ticket.team {
-                ticket.team = team.isEmpty ? nil : team
-                try await TicketWorkflow.record(.team, ticket.team, ticket: id, scope: scope, user: userID, at: now, on: db)
-            }
-            if let assignee = input.assigneeId, assignee != ticket.assigneeID {
-                ticket.assigneeID = assignee
-                try await TicketWorkflow.record(.assigned, assignee.uuidString.lowercased(), ticket: id, scope: scope, user: userID, at: now, on: db)
-            }
-            if let tags { ticket.tags = tags }
-            try await TicketWorkflow.save(ticket, scope: scope, at: now, on: db)
+            let store = TicketStore(db: db)
+            guard var ticket = try await store.load(scope, id: id) else { throw Problem.notFound("That ticket") }
+            // Applied to the ticket as it is inside the transaction: a concurrent change may have closed it.
+            let events: [TicketEvent]
+            do throws(TicketRefusal) { events = try ticket.apply(change) } catch { throw Problem(.conflict, error.message) }
+            try await TicketWorkflow.record(events, ticket: id, scope: scope, user: userID, at: now, on: db)
+            try await store.save(scope, ticket, at: now)
             try await TicketWorkflow.run(.ticketUpdated, ticket: id, scope: scope, message: nil, now: now, on: db)
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
@@ -339,41 +266,28 @@ struct TicketsController {
     @Sendable func addMessage(_ req: Request) async throws -> Response {
         let (scope, principal) = try req.requireTenant(.ticketsNote)
         let id = try ticketID(req)
-        guard let current = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
+        guard let current = try await TicketStore(db: req.db).load(scope, id: id) else { throw Problem.notFound("That ticket") }
         let input = try req.decodeJSON(MessageRequest.self)
         var errors = FieldErrors()
         let body = errors.requireText(input.body, field: "body", label: "The message", maxLength: TicketDraft.maxBodyLength, allowingLineBreaks: true)
-        let visibility = input.visibility ?? "public"
-        if !["public", "internal"].contains(visibility) {
-            errors.add("visibility", "Visibility is public (a reply the customer sees) or internal (a note for the team).", code: "invalid_choice")
-        }
+        let visibility = MessageVisibility.parse(input.visibility, errors: &errors)
         try errors.check()
-        if visibility == "public", principal.tenant?.can(.ticketsWrite) != true {
+        if visibility == .public, principal.tenant?.can(.ticketsWrite) != true {
             throw Problem(.forbidden, "Your role (\(principal.tenant?.roleName ?? "none")) writes internal notes only; a colleague answers the customer.")
         }
-        if current.status == TicketStatus.closed.rawValue {
-            throw Problem(.conflict, "A closed ticket takes no more messages; open a follow-up ticket instead.")
-        }
+        var preview = current
+        do throws(TicketRefusal) { _ = try preview.addMemberMessage(visibility!) } catch { throw Problem(.conflict, error.message) }
         let userID = principal.userID
         try await req.writer.atomically { db in
             let now = Date()
-            try await db.sql.raw("""
-                INSERT INTO ticket_messages (id, tenant_id, ticket_id, visibility, from_customer, author_user_id, body, created_at)
-                VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: id), \(bind: visibility), \(bind: false),
-                        \(bind: userID), \(bind: body!), \(bind: now))
-                """).run()
-            guard var ticket = try await TicketWorkflow.load(id, scope: scope, on: db) else { throw Problem.notFound("That ticket") }
-            if visibility == "public" {
-                try await TicketWorkflow.record(.agentReply, nil, ticket: id, scope: scope, user: userID, at: now, on: db)
-                try await db.sql.raw("""
-                    UPDATE tickets SET first_response_at = COALESCE(first_response_at, \(bind: now)) WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                    """).run()
-                // A public reply to a new ticket means it is being worked on.
-                if ticket.status == .new { try await TicketWorkflow.changeStatus(&ticket, to: .open, scope: scope, user: userID, at: now, on: db) }
-            } else {
-                try await TicketWorkflow.record(.note, nil, ticket: id, scope: scope, user: userID, at: now, on: db)
-            }
-            try await TicketWorkflow.save(ticket, scope: scope, at: now, on: db)
+            let store = TicketStore(db: db)
+            guard var ticket = try await store.load(scope, id: id) else { throw Problem.notFound("That ticket") }
+            let events: [TicketEvent]
+            do throws(TicketRefusal) { events = try ticket.addMemberMessage(visibility!) } catch { throw Problem(.conflict, error.message) }
+            try await store.addMessage(scope, ticket: id, visibility: visibility!, author: .member(userID), body: body!, at: now)
+            try await TicketWorkflow.record(events, ticket: id, scope: scope, user: userID, at: now, on: db)
+            if visibility == .public { try await store.markFirstResponse(scope, ticket: id, at: now) }
+            try await store.save(scope, ticket, at: now)
             try await TicketWorkflow.run(.messageCreated, ticket: id, scope: scope,
                                          message: .init(body: body!, fromCustomer: false, channel: ticket.channel), now: now, on: db)
         }

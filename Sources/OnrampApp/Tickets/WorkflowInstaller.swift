@@ -22,35 +22,25 @@ enum WorkflowInstaller {
                         audit: Bool = true, on db: any Database) async throws -> Result {
         var result = Result()
         let now = Date()
+        let sla = SLAStore(db: db)
         if let calendar = setup.calendar {
-            if try await SLAController.nameTaken("business_calendars", setup.calendarName, scope: scope, on: db) {
+            if try await sla.nameTaken(scope, .calendar, setup.calendarName) {
                 result.skipped.append("calendar \(setup.calendarName)")
             } else {
-                let count = try await db.sql.raw("SELECT COUNT(*) AS n FROM business_calendars WHERE tenant_id = \(bind: scope.tenantID)")
-                    .first()?.decode(column: "n", as: Int.self) ?? 0
-                try await db.sql.raw("""
-                    INSERT INTO business_calendars (id, tenant_id, name, is_default, definition, created_at, updated_at)
-                    VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: setup.calendarName), \(bind: count == 0),
-                            \(bind: String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)), \(bind: now), \(bind: now))
-                    """).run()
+                try await sla.addCalendar(scope, id: TimeOrderedID.make(), name: setup.calendarName, calendar: calendar, asDefault: false, at: now)
                 result.calendar = setup.calendarName
             }
         }
         if let policy = setup.policy {
-            if try await SLAController.nameTaken("sla_policies", policy.name, scope: scope, on: db) {
+            if try await sla.nameTaken(scope, .policy, policy.name) {
                 result.skipped.append("SLA policy \(policy.name)")
             } else {
-                let position = try await db.sql.raw("SELECT COUNT(*) AS n FROM sla_policies WHERE tenant_id = \(bind: scope.tenantID)")
-                    .first()?.decode(column: "n", as: Int.self) ?? 0
-                try await db.sql.raw("""
-                    INSERT INTO sla_policies (id, tenant_id, name, position, definition, escalation, created_at, updated_at)
-                    VALUES (\(bind: TimeOrderedID.make()), \(bind: scope.tenantID), \(bind: policy.name), \(bind: position),
-                            \(bind: String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)), '[]', \(bind: now), \(bind: now))
-                    """).run()
+                try await sla.addPolicy(scope, id: TimeOrderedID.make(), policy: policy, escalation: EscalationPath(), position: nil, at: now)
                 result.slaPolicy = policy.name
             }
         }
-        let existing = Set(try await RoutingRulesController.rules(in: scope, on: db).map { $0.name.lowercased() })
+        let rules = RoutingRuleStore(db: db)
+        let existing = Set(try await rules.rules(scope).map { $0.name.lowercased() })
         for conversion in setup.rules {
             result.notConverted += conversion.notConverted.map { "\(conversion.template.name): \($0)" }
             guard var rule = conversion.rule else { continue }
@@ -59,11 +49,7 @@ enum WorkflowInstaller {
                 continue
             }
             rule.id = TimeOrderedID.make()
-            try await db.sql.raw("""
-                INSERT INTO routing_rules (id, tenant_id, position, version, definition, created_at, updated_at)
-                VALUES (\(bind: rule.id), \(bind: scope.tenantID), \(bind: rule.position), 1,
-                        \(bind: String(decoding: try RoutingRulesController.encoder.encode(rule), as: UTF8.self)), \(bind: now), \(bind: now))
-                """).run()
+            try await rules.add(scope, rule, version: 1, at: now)
             result.rulesCreated.append(rule.name)
         }
         guard audit else { return result }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import SQLKit
 
 /// API tokens of one tenant. Every method takes the tenant scope and filters by it.
 struct APITokenRepository {
@@ -66,5 +67,44 @@ struct CustomTemplateRepository {
     func find(_ id: UUID, in scope: TenantScope) async throws -> CustomTemplate? {
         guard let template = try await CustomTemplate.find(id, on: db) else { return nil }
         return template.tenantID == scope.tenantID || template.sharing == .approved ? template : nil
+    }
+}
+
+extension TenantRepository {
+    /// The real tenant a training sandbox belongs to; nil for a real tenant.
+    func sandboxOf(_ scope: TenantScope) async throws -> UUID? {
+        try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)")
+            .first(decodingColumn: "sandbox_of", as: UUID?.self) ?? nil
+    }
+
+    /// The tenant's name, and whether it is a training sandbox.
+    func nameAndKind(_ scope: TenantScope) async throws -> (name: String, isSandbox: Bool)? {
+        struct Row: Decodable { let name: String; let sandboxOf: UUID? }
+        return try await db.sql.raw("SELECT name, sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.name, $0.sandboxOf != nil) }
+    }
+
+    /// The training sandbox of a real tenant, with how many tickets it holds.
+    func sandbox(ofReal tenantID: UUID) async throws -> (id: UUID, name: String, slug: String, createdAt: Date?, tickets: Int)? {
+        struct Row: Decodable { let id: UUID; let name: String; let slug: String; let createdAt: Date?; let tickets: Int }
+        return try await db.sql.raw("""
+            SELECT id, name, slug, created_at, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) AS tickets
+            FROM tenants t WHERE sandbox_of = \(bind: tenantID)
+            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.id, $0.name, $0.slug, $0.createdAt, $0.tickets) }
+    }
+
+    /// Marks a new tenant as the training sandbox of `real`.
+    func markSandbox(_ sandbox: TenantScope, of real: UUID) async throws {
+        try await db.sql.raw("UPDATE tenants SET sandbox_of = \(bind: real) WHERE id = \(bind: sandbox.tenantID)").run()
+    }
+
+    /// How tickets are spread over eligible agents (`least_loaded` when never chosen).
+    func assignmentStrategy(_ scope: TenantScope) async throws -> String? {
+        try await db.sql.raw("SELECT assignment_strategy FROM tenants WHERE id = \(bind: scope.tenantID)")
+            .first(decodingColumn: "assignment_strategy", as: String?.self) ?? nil
+    }
+
+    func setAssignmentStrategy(_ scope: TenantScope, _ strategy: String) async throws {
+        try await db.sql.raw("UPDATE tenants SET assignment_strategy = \(bind: strategy) WHERE id = \(bind: scope.tenantID)").run()
     }
 }
