@@ -1,16 +1,5 @@
 import Foundation
 
-public enum TicketPriority: String, CaseIterable, Codable, Sendable, CodingKeyRepresentable {
-    case low, normal, high, urgent
-}
-
-public enum TicketStatus: String, CaseIterable, Codable, Sendable {
-    case new, open, pending, onHold = "on_hold", resolved, closed
-
-    /// Resolved or closed: the ticket waits on nobody and no SLA clock runs.
-    public var isSolved: Bool { self == .resolved || self == .closed }
-}
-
 /// What an SLA measures, in business time.
 public enum SLAMetric: String, CaseIterable, Codable, Sendable, CodingKeyRepresentable {
     /// From creation to the first public agent reply.
