@@ -1,24 +1,5 @@
 import Foundation
 
-extension TicketStatus {
-    /// Whether a ticket may move from this status to `next`. A closed ticket is final (a
-    /// follow-up is a new ticket, as in Zendesk); nothing goes back to `new`.
-    public func canChange(to next: TicketStatus) -> Bool {
-        if next == self { return true }
-        switch self {
-        case .closed: return false
-        default: return next != .new
-        }
-    }
-
-    /// Why the change is not allowed, for the person who tried it.
-    public func refusal(to next: TicketStatus) -> String? {
-        guard !canChange(to: next) else { return nil }
-        if self == .closed { return "A closed ticket cannot change status; open a follow-up ticket instead." }
-        return "A ticket cannot go back to “new” once it has been worked on."
-    }
-}
-
 /// A ticket as a person or an integration creates it, validated.
 public struct TicketDraft: Sendable, Equatable {
     public var subject: String
