@@ -34,7 +34,7 @@ enum TenantConfiguration {
     static let otherTenantTables = [
         "tickets", "ticket_messages", "ticket_events", "ticket_counters", "contacts", "organizations", "organization_domains",
         "imports", "import_errors", "jobs", "audit_events", "api_tokens", "web_sessions", "onboarding_sessions",
-        "custom_templates", "sample_records", "tenants",
+        "custom_templates", "sample_records", "activity_events", "tenants",
     ]
 }
 
