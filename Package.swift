@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
     ],
     targets: [
         .target(
@@ -32,10 +34,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Clients of everything outside (SMTP, outgoing webhooks; later WhatsApp, Instagram, IMAP,
+        // Stripe, n8n, GA4), each an interface with a live implementation and a test value.
+        .target(
+            name: "OnrampIntegrations",
+            dependencies: [
+                "OnrampDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // STARTTLS and implicit TLS of the SMTP client.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OnrampApp",
             dependencies: [
                 "OnrampDomain",
+                "OnrampIntegrations",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -44,8 +63,6 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                // STARTTLS and implicit TLS of the SMTP client.
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -67,10 +84,30 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // Real stand-ins the tests start (an aiosmtpd sink), shared by the test targets.
+        .target(
+            name: "OnrampTestSupport",
+            path: "Tests/OnrampTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OnrampIntegrationsTests",
+            dependencies: [
+                "OnrampIntegrations",
+                "OnrampTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OnrampAppTests",
             dependencies: [
                 "OnrampApp",
+                "OnrampIntegrations",
+                "OnrampTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import OnrampDomain
+import OnrampIntegrations
 import Vapor
 
 /// What the composition root builds once and every request shares.
@@ -23,11 +24,14 @@ final class OnrampServices: Sendable {
     let live: LiveUpdates
     /// Sends the outbox's mail: SMTP (`ONRAMP_SMTP_URL`), or files under the data directory.
     let mailer: any EmailSender
+    /// Delivers the `send_webhook` actions' requests.
+    let webhooks: WebhookClient
 
     init(settings: OnrampSettings, secretBox: SecretBox, rateLimits: RateLimits,
-         databasePoolSize: Int, serializesWrites: Bool, live: LiveUpdates, mailer: any EmailSender) {
+         databasePoolSize: Int, serializesWrites: Bool, live: LiveUpdates, mailer: any EmailSender, webhooks: WebhookClient) {
         self.live = live
         self.mailer = mailer
+        self.webhooks = webhooks
         sqliteWrites = serializesWrites ? WriteSerializer() : nil
         self.databasePoolSize = databasePoolSize
         self.settings = settings

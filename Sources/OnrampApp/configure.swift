@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import OnrampDomain
+import OnrampIntegrations
 import Vapor
 
 /// Overrides the composition root accepts; production uses the defaults.
@@ -14,6 +15,8 @@ public struct ConfigureOptions: Sendable {
     public var postgresSearchPath: [String]?
     /// Whether `serve` runs background jobs in this process (tests drive the runner themselves).
     public var startsJobWorkers = true
+    /// Delivers outgoing webhooks; nil: the live client over the application's HTTP client.
+    public var webhooks: WebhookClient?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 rateLimits: RateLimits = .standard, postgresSearchPath: [String]? = nil) {
@@ -69,7 +72,8 @@ public func configure(_ app: Application, options: ConfigureOptions = .init()) a
                                 databasePoolSize: poolSize,
                                 serializesWrites: settings.database.isSQLite,
                                 live: LiveUpdates(postgres: postgres, logger: app.logger),
-                                mailer: makeMailer(settings, app: app))
+                                mailer: makeMailer(settings, app: app),
+                                webhooks: options.webhooks ?? .live(app.http.client.shared))
 
     configureJSON()
     Migrations001.register(on: app.migrations)

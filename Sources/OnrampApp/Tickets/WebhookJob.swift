@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import OnrampIntegrations
 import SQLKit
 import Vapor
 
@@ -44,16 +45,11 @@ enum WebhookJob {
             throw JobFailure("A webhook job needs a tenant and an https address.")
         }
         let app = context.application
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.add(name: "User-Agent", value: "Onramp-Webhooks/1")
-        headers.add(name: "X-Onramp-Signature", value: signature(of: payload.body, tenantID: tenantID, box: app.onramp.secretBox))
-        let response = try await app.client.post(URI(string: payload.url), headers: headers) { request in
-            request.body = ByteBuffer(string: payload.body)
+        let status = try await app.onramp.webhooks.deliver(.init(
+            url: url, body: payload.body, signature: signature(of: payload.body, tenantID: tenantID, box: app.onramp.secretBox)))
+        guard (200..<300).contains(status) else {
+            throw JobFailure("The webhook receiver at \(url.host ?? payload.url) answered \(status).")
         }
-        guard (200..<300).contains(response.status.code) else {
-            throw JobFailure("The webhook receiver at \(url.host ?? payload.url) answered \(response.status.code).")
-        }
-        try await context.progress(done: 1, total: 1, message: "Delivered to \(url.host ?? payload.url): \(response.status.code).")
+        try await context.progress(done: 1, total: 1, message: "Delivered to \(url.host ?? payload.url): \(status).")
     }
 }

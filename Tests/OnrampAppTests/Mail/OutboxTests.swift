@@ -2,6 +2,7 @@ import Foundation
 @testable import OnrampApp
 import OnrampDomain
 import SQLKit
+import OnrampTestSupport
 import Testing
 import VaporTesting
 

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 @testable import OnrampApp
 import OnrampDomain
+import OnrampIntegrations
 import SQLKit
 import Testing
 import VaporTesting
@@ -22,6 +23,7 @@ let relaxedLimits = RateLimits.uniform(perIP: 100_000, perEmail: 100_000, window
 func withOnrampApp(
     rateLimits: RateLimits = relaxedLimits,
     extraEnvironment: [String: String] = [:],
+    webhooks: WebhookClient = .unimplemented,
     _ body: (Application) async throws -> Void
 ) async throws {
     let dataDirectory = FileManager.default.temporaryDirectory
@@ -39,6 +41,7 @@ func withOnrampApp(
     do {
         var options = ConfigureOptions(environment: environment, rateLimits: rateLimits, postgresSearchPath: schema.map { [$0] })
         options.startsJobWorkers = false
+        options.webhooks = webhooks
         try await configure(app, options: options)
         if let schema {
             try await app.db.sql.raw("CREATE SCHEMA \(ident: schema)").run()

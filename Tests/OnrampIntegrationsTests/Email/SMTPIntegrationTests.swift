@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-@testable import OnrampApp
+@testable import OnrampIntegrations
+import OnrampTestSupport
 import OnrampDomain
 import NIOCore
 import NIOPosix

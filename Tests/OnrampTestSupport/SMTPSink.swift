@@ -1,32 +1,34 @@
 import Foundation
 
+/// Test support shared by the integration and app tests.
+///
 /// A running `smtp_sink.py` (a real aiosmtpd server on 127.0.0.1) and the messages it accepted.
-final class SMTPSink {
+public final class SMTPSink {
     /// One message as Python's email parser decoded it.
-    struct Received: Decodable {
-        let mail_from: String
-        let rcpt_tos: [String]
-        let tls: Bool
-        let esmtp: Bool
-        let auth_user: String?
-        let subject: String
-        let from: String
-        let to: String
-        let message_id: String
-        let date: String
-        let content_type: String
-        let headers: [String: String]
-        let defects: [String]
-        let text: String?
-        let html: String?
-        let raw: String
+    public struct Received: Decodable {
+        public let mail_from: String
+        public let rcpt_tos: [String]
+        public let tls: Bool
+        public let esmtp: Bool
+        public let auth_user: String?
+        public let subject: String
+        public let from: String
+        public let to: String
+        public let message_id: String
+        public let date: String
+        public let content_type: String
+        public let headers: [String: String]
+        public let defects: [String]
+        public let text: String?
+        public let html: String?
+        public let raw: String
     }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py")
+    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py")
 
     /// Whether python3 can import aiosmtpd (`pip install aiosmtpd`).
-    static let isAvailable: Bool = {
+    public static let isAvailable: Bool = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import aiosmtpd"]
@@ -37,14 +39,14 @@ final class SMTPSink {
         return process.terminationStatus == 0
     }()
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let process: Process
     /// The sink's standard input: it exits when this closes (also when the test process dies).
     private let lifeline = Pipe()
 
     /// Starts the sink with `arguments` (see the script's docstring) and waits until it listens.
-    init(_ arguments: [String] = []) async throws {
+    public init(_ arguments: [String] = []) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let readyFile = directory.appendingPathComponent("port")
@@ -74,10 +76,10 @@ final class SMTPSink {
         }
     }
 
-    struct SinkFailed: Error, CustomStringConvertible { let description: String }
+    public struct SinkFailed: Error, CustomStringConvertible { public let description: String }
 
     /// Every message accepted so far, oldest first.
-    func received() throws -> [Received] {
+    public func received() throws -> [Received] {
         let mail = directory.appendingPathComponent("mail")
         let names = try FileManager.default.contentsOfDirectory(atPath: mail.path)
             .filter { $0.hasSuffix(".json") }

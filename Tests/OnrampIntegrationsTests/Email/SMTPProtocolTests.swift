@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import Testing
-@testable import OnrampApp
+@testable import OnrampIntegrations
+import OnrampTestSupport
 import OnrampDomain
 
 @Suite struct ReplyParsingTests {
