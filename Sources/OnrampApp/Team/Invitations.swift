@@ -51,19 +51,20 @@ enum Invitations {
             let team = TeamStore(db: db)
             guard try await !team.isMemberOrInvited(scope, email: email.value) else { continue }
             let storedID = try await team.recordInvitation(scope, email: email.value, name: member["name"]?.stringValue, role: role, at: now)
-            try await JobQueue(db: db).enqueue(NewJob(tenantID: scope.tenantID, kind: sendKind,
-                                                      payload: #"{"invitation_id":"\#(storedID.uuidString.lowercased())"}"#, maxAttempts: 3,
-                                                      uniqueKey: "invitation:\(storedID.uuidString.lowercased())"))
+            try await JobQueue(db: db).enqueue(JobKinds.invitationSend, SendPayload(invitationID: storedID.uuidString.lowercased()),
+                                               tenantID: scope.tenantID, uniqueKey: "invitation:\(storedID.uuidString.lowercased())")
         }
     }
 
-    static let sendKind = "invitations.send"
+    /// The invitation an `invitations.send` job sends.
+    struct SendPayload: Codable, Sendable {
+        let invitationID: String
+        enum CodingKeys: String, CodingKey { case invitationID = "invitation_id" }
+    }
 
     /// Sends an onboarding invitation in the name of the account's first owner.
-    static let sendHandler = JobHandler(kind: sendKind, retry: RetryPolicy(maxAttempts: 3, baseDelay: 10, maxDelay: 300, jitter: 0.2)) { context in
-        guard let tenantID = context.job.tenantID,
-              let payload = try? JSONDecoder().decode([String: String].self, from: Data(context.job.payload.utf8)),
-              let id = payload["invitation_id"].flatMap(UUID.init(uuidString:)) else {
+    static let sendHandler = JobKinds.invitationSend.handler(unreadable: "Sending an invitation needs a tenant and an invitation.") { context, payload in
+        guard let tenantID = context.job.tenantID, let id = UUID(uuidString: payload.invitationID) else {
             throw JobFailure("Sending an invitation needs a tenant and an invitation.")
         }
         let app = context.application

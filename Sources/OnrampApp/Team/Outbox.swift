@@ -8,7 +8,7 @@ import Vapor
 /// needs it, so mail exists exactly when the change commits and survives restarts; the job
 /// renders and sends it through the configured email sender, retrying when the server fails.
 enum Outbox {
-    static let kind = "mail.send"
+    static var kind: String { JobKinds.mailSend.kind }
 
     struct Mail: Codable, Sendable {
         let to: String
@@ -20,19 +20,14 @@ enum Outbox {
 
     static func enqueue(to: String, subject: String, body: String, kind: String, tenantID: UUID?, on db: any Database) async throws {
         let mail = Mail(to: to, subject: String(subject.prefix(300)), body: body, kind: kind)
-        try await JobQueue(db: db).enqueue(NewJob(tenantID: tenantID, kind: Self.kind,
-                                                  payload: String(decoding: try JSONEncoder().encode(mail), as: UTF8.self),
-                                                  priority: 10, maxAttempts: 6))
+        try await JobQueue(db: db).enqueue(JobKinds.mailSend, mail, tenantID: tenantID)
     }
 }
 
 extension Outbox {
     /// Renders and sends one queued mail; a server that refuses or is away is retried with
     /// backoff, and the job's error says why (also when the mail itself cannot be built).
-    static let handler = JobHandler(kind: kind, retry: RetryPolicy(maxAttempts: 6, baseDelay: 30, maxDelay: 3600, jitter: 0.2)) { context in
-        guard let mail = try? JSONDecoder().decode(Mail.self, from: Data(context.job.payload.utf8)) else {
-            throw JobFailure("The queued mail cannot be read.")
-        }
+    static let handler = JobKinds.mailSend.handler(unreadable: "The queued mail cannot be read.") { context, mail in
         let app = context.application
         let message: EmailMessage
         do {

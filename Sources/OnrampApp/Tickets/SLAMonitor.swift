@@ -76,12 +76,17 @@ enum SLAMonitor {
             }
         }
         guard let next else { return }
-        try await JobQueue(db: db).enqueue(NewJob(
-            tenantID: scope.tenantID, kind: checkKind, payload: #"{"ticket_id":"\#(id.uuidString.lowercased())"}"#,
-            priority: 5, runAt: next, maxAttempts: 3, uniqueKey: "sla:\(id.uuidString.lowercased()):\(Int(next.timeIntervalSince1970))"))
+        try await JobQueue(db: db).enqueue(JobKinds.slaCheck, CheckPayload(ticketID: id.uuidString.lowercased()), tenantID: scope.tenantID,
+                                           runAt: next, uniqueKey: "sla:\(id.uuidString.lowercased()):\(Int(next.timeIntervalSince1970))")
     }
 
-    static let checkKind = "sla.check"
+    /// The ticket an `sla.check` job looks at.
+    struct CheckPayload: Codable, Sendable {
+        let ticketID: String
+        enum CodingKeys: String, CodingKey { case ticketID = "ticket_id" }
+    }
+
+    static var checkKind: String { JobKinds.slaCheck.kind }
 
     /// Sends what has come due for the ticket at `now` (each once) and schedules the next check.
     /// Returns the notifications sent, as `metric:kind` (`first_response:warning`, `resolution:escalation-1`).
@@ -143,10 +148,8 @@ enum SLAMonitor {
         return addresses.filter { seen.insert($0.lowercased()).inserted }
     }
 
-    static let handler = JobHandler(kind: checkKind, retry: RetryPolicy(maxAttempts: 3, baseDelay: 5, maxDelay: 60, jitter: 0.2)) { context in
-        guard let tenantID = context.job.tenantID,
-              let payload = try? JSONDecoder().decode([String: String].self, from: Data(context.job.payload.utf8)),
-              let ticketID = payload["ticket_id"].flatMap(UUID.init(uuidString:)) else {
+    static let handler = JobKinds.slaCheck.handler(unreadable: "An SLA check needs a tenant and a ticket.") { context, payload in
+        guard let tenantID = context.job.tenantID, let ticketID = UUID(uuidString: payload.ticketID) else {
             throw JobFailure("An SLA check needs a tenant and a ticket.")
         }
         let sent = try await context.application.writer.atomically { db in

@@ -9,7 +9,7 @@ import Vapor
 /// as JSON, signed with the tenant's webhook key (`X-Onramp-Signature: sha256=<hex HMAC of the
 /// body>`), retried with backoff when the receiver fails.
 enum WebhookJob {
-    static let kind = "webhooks.send"
+    static var kind: String { JobKinds.webhookSend.kind }
 
     struct Payload: Codable {
         let url: String
@@ -29,19 +29,15 @@ enum WebhookJob {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let payload = Payload(url: url, body: String(decoding: try encoder.encode(JSONValue.object(body)), as: UTF8.self))
-        try await JobQueue(db: db).enqueue(NewJob(tenantID: tenantID, kind: kind,
-                                                  payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
-                                                  maxAttempts: handler.retry.maxAttempts))
+        try await JobQueue(db: db).enqueue(JobKinds.webhookSend, payload, tenantID: tenantID)
     }
 
     static func signature(of body: String, tenantID: UUID, box: SecretBox) -> String {
         "sha256=" + box.signature(Array(body.utf8), context: "tenant:\(tenantID.uuidString.lowercased()):webhooks")
     }
 
-    static let handler = JobHandler(kind: kind, retry: RetryPolicy(maxAttempts: 6, baseDelay: 30, maxDelay: 3600, jitter: 0.2)) { context in
-        guard let tenantID = context.job.tenantID,
-              let payload = try? JSONDecoder().decode(Payload.self, from: Data(context.job.payload.utf8)),
-              let url = URL(string: payload.url), url.scheme == "https" else {
+    static let handler = JobKinds.webhookSend.handler(unreadable: "A webhook job needs a tenant and an https address.") { context, payload in
+        guard let tenantID = context.job.tenantID, let url = URL(string: payload.url), url.scheme == "https" else {
             throw JobFailure("A webhook job needs a tenant and an https address.")
         }
         let app = context.application
