@@ -430,7 +430,7 @@ struct ChannelSecretTests {
             let session = try OnboardingRepository.decoder.decode(OnboardingSession.self, from: Data(record.document.utf8))
             let sealed = try #require(session.record(.channels).config["whatsapp"]?.objectValue?["access_token"]?
                 .objectValue?["sealed"]?.stringValue)
-            let context = OnboardingController.secretContext(TenantScope(tenantID: account.tenantID), .channels,
+            let context = OnboardingSecrets.context(TenantScope(tenantID: account.tenantID), .channels,
                                                              "whatsapp.access_token")
             #expect(try app.onramp.secretBox.open(sealed, context: context) == "EAAGm0PX4ZCpsBA-secret")
             #expect(throws: SecretBox.Failure.self) { try app.onramp.secretBox.open(sealed, context: "tenant:other") }

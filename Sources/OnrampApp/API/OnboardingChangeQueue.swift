@@ -110,15 +110,15 @@ actor OnboardingChangeQueue {
             }
             var nextSteps: [String]?
             if change.activates {
-                nextSteps = try await OnboardingController.activate(session, scope: change.scope, on: db, at: now)
+                nextSteps = try await OnboardingActivation.activate(session, scope: change.scope, on: db, at: now)
             }
             sessions[tenantID] = session
             changed[tenantID] = change.scope
             audit.append(AuditLog.Entry(
                 tenantID: tenantID, actor: change.actor, actorUserID: change.actorUserID, action: "onboarding.\(change.action)",
                 target: change.step.map { "onboarding_step:\($0.rawValue)" } ?? "onboarding",
-                change: .init(before: OnboardingController.summary(current, change.step),
-                              after: OnboardingController.summary(session, change.step)),
+                change: .init(before: OnboardingActivation.summary(current, change.step),
+                              after: OnboardingActivation.summary(session, change.step)),
                 requestID: change.requestID, at: now))
             activity.append("""
                 (\(bind: TimeOrderedID.make(at: now)), \(bind: tenantID), \(bind: change.actorUserID), 'onboarding', \(bind: change.step?.rawValue),

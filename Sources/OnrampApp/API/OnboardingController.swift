@@ -48,7 +48,7 @@ struct OnboardingController {
                 return StepResponse(
                     id: step.rawValue, title: step.title, state: record.state.rawValue, required: session.isRequired(step),
                     prerequisites: step.prerequisites.map(\.rawValue),
-                    config: OnboardingController.redacted(.object(record.config)).objectValue ?? [:],
+                    config: OnboardingSecrets.redacted(.object(record.config)).objectValue ?? [:],
                     // Only branding has warnings (contrast); skip validating the other steps.
                     warnings: step == .branding ? StepValidator.validate(step, record.config).warnings : [],
                     startedAt: record.startedAt, completedAt: record.completedAt, secondsSpent: Int(record.secondsSpent))
@@ -161,9 +161,9 @@ struct OnboardingController {
         let body = try req.decodeJSON(UpdateRequest.self)
         let complete = body.complete ?? false
         let (scope, _) = try req.requireTenant(.onboardingManage)
-        let patch = try Self.sealingSecrets(in: body.config ?? [:], of: step, scope: scope, box: req.onramp.secretBox)
+        let patch = try OnboardingSecrets.sealing(in: body.config ?? [:], of: step, scope: scope, box: req.onramp.secretBox)
         return try await mutate(req, version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
-            let merged = Self.keepingStoredSecrets(in: patch, stored: session.record(step).config, of: step)
+            let merged = OnboardingSecrets.keepingStored(in: patch, stored: session.record(step).config, of: step)
             try session.update(step, patch: merged, complete: complete, at: now)
         }
     }
@@ -210,86 +210,6 @@ struct OnboardingController {
             activates: activate, operation: operation)
         let applied = try await req.onramp.onboardingChanges.apply(change, using: req.writer, live: req.onramp.live)
         return try await respond(applied.session, req, nextSteps: applied.nextSteps)
-    }
-
-    /// Turns on what the tenant configured and says what to do next.
-    static func activate(_ session: OnboardingSession, scope: TenantScope, on db: any Database, at now: Date) async throws -> [String] {
-        let tenant = try await TenantRepository(db: db).current(scope)
-        tenant.activatedAt = now
-        tenant.features = String(decoding: try JSONEncoder().encode(Activation.features(of: session)), as: UTF8.self)
-        try await tenant.update(on: db)
-        try await WelcomeController.createSamples(for: session, scope: scope, on: db, at: now)
-        // The workflows step goes live: hours, SLA policy and the template's routing rules.
-        let setup = WorkflowSetup.fromOnboarding(session.record(.workflows).config, template: session.templateID.flatMap(IndustryTemplates.named))
-        _ = try await WorkflowInstaller.install(setup, scope: scope, actor: "system:activation", actorUserID: nil, requestID: nil,
-                                           audit: false, on: db)
-        try await Invitations.inviteFromOnboarding(session.record(.team).config, scope: scope, at: now, on: db)
-        return Activation.nextSteps(for: session)
-    }
-
-    static func summary(_ session: OnboardingSession, _ step: OnboardingStepID?) -> [String: String] {
-        var summary = ["state": session.state.rawValue, "version": String(session.version), "progress": String(session.progress)]
-        if let step {
-            let record = session.record(step)
-            summary["step_state"] = record.state.rawValue
-            summary["fields"] = record.config.keys.sorted().joined(separator: ",")
-        }
-        return summary
-    }
-
-    /// Replaces plain secrets in a patch (`whatsapp.access_token`, …) with their sealed form,
-    /// bound to the tenant and the field, so they never reach the database in clear.
-    static func sealingSecrets(in patch: StepConfig, of step: OnboardingStepID, scope: TenantScope,
-                               box: SecretBox) throws -> StepConfig {
-        var sealed = patch
-        for path in StepValidator.secretPaths(of: step) {
-            let parts = path.split(separator: ".").map(String.init)
-            guard parts.count == 2, case .object(var parent)? = sealed[parts[0]],
-                  let plain = parent[parts[1]]?.stringValue else { continue }
-            parent[parts[1]] = .object(["sealed": .string(try box.seal(plain, context: secretContext(scope, step, path)))])
-            sealed[parts[0]] = .object(parent)
-        }
-        return sealed
-    }
-
-    /// A patch that replaces an object holding a secret (`email`, `whatsapp`, …) without
-    /// mentioning the secret, or echoing it back as `{"is_set": true}`, keeps the stored one:
-    /// forms never see secrets, so they cannot send them back. `null` removes a secret.
-    static func keepingStoredSecrets(in patch: StepConfig, stored: StepConfig, of step: OnboardingStepID) -> StepConfig {
-        var merged = patch
-        for path in StepValidator.secretPaths(of: step) {
-            let parts = path.split(separator: ".").map(String.init)
-            guard parts.count == 2, case .object(var parent)? = merged[parts[0]] else { continue }
-            let sent = parent[parts[1]]
-            if sent?.isNull == true {
-                parent[parts[1]] = nil
-                merged[parts[0]] = .object(parent)
-                continue
-            }
-            let echo = sent?.objectValue == ["is_set": .bool(true)]
-            guard sent == nil || echo else { continue }
-            if let kept = stored[parts[0]]?.objectValue?[parts[1]], StepValidator.isSealedSecret(kept) {
-                parent[parts[1]] = kept
-            } else {
-                parent[parts[1]] = nil
-            }
-            merged[parts[0]] = .object(parent)
-        }
-        return merged
-    }
-
-    static func secretContext(_ scope: TenantScope, _ step: OnboardingStepID, _ path: String) -> String {
-        "tenant:\(scope.tenantID.uuidString.lowercased()):onboarding.\(step.rawValue).\(path)"
-    }
-
-    /// Sealed secrets are shown only as being set.
-    static func redacted(_ value: ConfigValue) -> ConfigValue {
-        if StepValidator.isSealedSecret(value) { return .object(["is_set": .bool(true)]) }
-        switch value {
-        case .object(let members): return .object(members.mapValues(redacted))
-        case .array(let items): return .array(items.map(redacted))
-        default: return value
-        }
     }
 
     /// Reads the session; only a tenant without one yet (from before onboarding existed) writes.

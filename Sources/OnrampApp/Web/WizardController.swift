@@ -44,7 +44,7 @@ struct WizardController {
         let tenant = try await TenantRepository(db: req.db).current(scope)
         let form = WizardForms.form(for: step)
         let record = session.record(step)
-        let config = OnboardingController.redacted(.object(record.config)).objectValue ?? [:]
+        let config = OnboardingSecrets.redacted(.object(record.config)).objectValue ?? [:]
         let all = OnboardingStepID.allCases
         let index = all.firstIndex(of: step)!
         let canManage = principal.tenant?.can(.onboardingManage) == true
@@ -92,7 +92,7 @@ struct WizardController {
             context["ready"] = checklist.allSatisfy(\.met)
             context["summary"] = all.filter { $0 != .review }.map { other -> [String: Any] in
                 let otherRecord = session.record(other)
-                let values = OnboardingController.redacted(.object(otherRecord.config)).objectValue ?? [:]
+                let values = OnboardingSecrets.redacted(.object(otherRecord.config)).objectValue ?? [:]
                 return ["title": other.title, "href": "/onboarding/\(other.rawValue)",
                         "stateLabel": Self.stateLabel(otherRecord.state), "state": otherRecord.state.rawValue,
                         "items": Self.flatten(values).map { ["key": $0.key, "value": $0.value] },
