@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import OnrampDomain
+import SQLKit
 
 /// API tokens of one tenant. Every method takes the tenant scope and filters by it.
 struct APITokenRepository {
@@ -46,6 +47,13 @@ struct TenantRepository {
             throw Problem(.notFound, "Your organisation no longer exists.")
         }
         return tenant
+    }
+
+    /// The real tenant this one is the training sandbox of, or nil for a real tenant.
+    func sandboxOf(_ scope: TenantScope) async throws -> UUID? {
+        struct Row: Decodable { let sandboxOf: UUID? }
+        return try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.sandboxOf
     }
 }
 
