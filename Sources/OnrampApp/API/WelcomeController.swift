@@ -66,7 +66,11 @@ struct WelcomeController {
 
     @Sendable func list(_ req: Request) async throws -> SampleList {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        return SampleList(items: try await WelcomeStore(db: req.db).samples(scope).map(Sample.init))
+        return SampleList(items: try await WelcomeStore(db: req.db).samples(scope).map(Self.sample))
+    }
+
+    static func sample(_ row: SampleRecordRow) -> Sample {
+        Sample(id: row.id, kind: row.kind, title: row.title, body: row.body, details: row.detailValues, isSample: true)
     }
 
     @Sendable func remove(_ req: Request) async throws -> Removed {
@@ -94,8 +98,14 @@ struct WelcomeController {
         return (row.progress, scope, principal.userID)
     }
 
+    /// The tour as a member sees it from `progress`.
+    static func tour(_ progress: GuidedTour.Progress) -> Tour {
+        Tour(state: progress.state.rawValue, stop: progress.stop,
+             stops: GuidedTour.stops.map { TourStop(id: $0.id, title: $0.title, text: $0.text) })
+    }
+
     @Sendable func getTour(_ req: Request) async throws -> Tour {
-        Tour(try await progress(req).0)
+        Self.tour(try await progress(req).0)
     }
 
     @Sendable func updateTour(_ req: Request) async throws -> Tour {
@@ -110,20 +120,6 @@ struct WelcomeController {
         progress.apply(action)
         let saved = progress
         try await req.writer.atomically { db in try await WelcomeStore(db: db).saveTour(scope, userID: userID, saved) }
-        return Tour(progress)
-    }
-}
-
-extension WelcomeController.Sample {
-    init(_ row: SampleRecordRow) {
-        self.init(id: row.id, kind: row.kind, title: row.title, body: row.body, details: row.detailValues, isSample: true)
-    }
-}
-
-extension WelcomeController.Tour {
-    /// The tour as a member sees it from `progress`.
-    init(_ progress: GuidedTour.Progress) {
-        self.init(state: progress.state.rawValue, stop: progress.stop,
-                  stops: GuidedTour.stops.map { WelcomeController.TourStop(id: $0.id, title: $0.title, text: $0.text) })
+        return Self.tour(progress)
     }
 }
