@@ -4,6 +4,8 @@ import OnrampDomain
 import SQLKit
 
 /// The custom role columns of a row (`custom_role_id`, `custom_role_name`, `custom_role_permissions`).
+/// (The same decoding as `CustomRoles.decode` in Team/, which reads an `SQLRow`; the team's
+/// store can take this type over once it holds the custom_roles SQL.)
 struct CustomRoleColumns: Decodable, Sendable {
     let customRoleId: UUID?
     let customRoleName: String?
