@@ -11,7 +11,7 @@ enum OnboardingActivation {
         tenant.activatedAt = now
         tenant.features = String(decoding: try JSONEncoder().encode(Activation.features(of: session)), as: UTF8.self)
         try await tenant.update(on: db)
-        try await WelcomeController.createSamples(for: session, scope: scope, on: db, at: now)
+        try await WelcomeStore(db: db).createSamples(scope, for: session, at: now)
         // The workflows step goes live: hours, SLA policy and the template's routing rules.
         let setup = WorkflowSetup.fromOnboarding(session.record(.workflows).config, template: session.templateID.flatMap(IndustryTemplates.named))
         _ = try await WorkflowInstaller.install(setup, scope: scope, actor: "system:activation", actorUserID: nil, requestID: nil,

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import OnrampDomain
-import SQLKit
 
 /// Applies onboarding changes with group commit: changes that arrive while a transaction is
 /// running wait, then go together into the next one. Each change is checked against the
@@ -94,7 +93,7 @@ actor OnboardingChangeQueue {
         let heads = try await AuditLog.heads(of: Set(sessions.keys), on: db)
         var changed: [UUID: TenantScope] = [:]
         var audit: [AuditLog.Entry] = []
-        var activity: [SQLQueryString] = []
+        var activity: [OnboardingActivity] = []
         var outcomes: [Result<Applied, any Error>] = []
         for change in changes {
             let tenantID = change.scope.tenantID
@@ -120,10 +119,9 @@ actor OnboardingChangeQueue {
                 change: .init(before: OnboardingActivation.summary(current, change.step),
                               after: OnboardingActivation.summary(session, change.step)),
                 requestID: change.requestID, at: now))
-            activity.append("""
-                (\(bind: TimeOrderedID.make(at: now)), \(bind: tenantID), \(bind: change.actorUserID), 'onboarding', \(bind: change.step?.rawValue),
-                 \(bind: change.action), \(bind: now), \(bind: change.step.map { session.record($0).secondsSpent }))
-                """)
+            activity.append(OnboardingActivity(
+                scope: change.scope, id: TimeOrderedID.make(at: now), actorUserID: change.actorUserID, step: change.step?.rawValue,
+                action: change.action, occurredAt: now, durationSeconds: change.step.map { session.record($0).secondsSpent }))
             outcomes.append(.success(Applied(session: session, nextSteps: nextSteps)))
         }
         var events: [OnboardingLiveEvent] = []
@@ -137,12 +135,7 @@ actor OnboardingChangeQueue {
         writes.append { try await live.publish(notifications, on: db) }
         writes.append { try await AuditLog.insert(entries, after: heads, on: db) }
         if !rows.isEmpty {
-            writes.append {
-                try await db.sql.raw("""
-                    INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
-                    VALUES \(rows.joined(separator: ", "))
-                    """).run()
-            }
+            writes.append { try await OnboardingRepository(db: db).recordActivity(rows) }
         }
         _ = try await Self.run(writes, concurrently: db.isSQLite)
         return (outcomes, events)

@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 import OnrampDomain
 import Vapor
@@ -72,22 +71,14 @@ struct OperatorController {
     static func onboardingSummaries(for ids: [UUID], on db: any Database, stalledAfterHours: Int,
                                     now: Date = Date()) async throws -> [UUID: OnboardingSummary] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await db.sql.raw("""
-            SELECT tenant_id, state, progress, current_step, started_at, last_activity_at, completed_at
-            FROM onboarding_sessions WHERE tenant_id IN (\(binds: ids))
-            """).all()
+        let rows = try await OnboardingRepository(db: db).operatorSummaries(of: ids)
         var summaries: [UUID: OnboardingSummary] = [:]
         for row in rows {
-            let state = try row.decode(column: "state", as: String.self)
-            let startedAt = try row.decode(column: "started_at", as: Date.self)
-            let lastActivity = try row.decode(column: "last_activity_at", as: Date?.self)
-            summaries[try row.decode(column: "tenant_id", as: UUID.self)] = OnboardingSummary(
-                state: state, progress: try row.decode(column: "progress", as: Int.self),
-                currentStep: try row.decode(column: "current_step", as: String.self),
-                startedAt: startedAt, lastActivityAt: lastActivity,
-                completedAt: try row.decode(column: "completed_at", as: Date?.self),
-                stalled: OnboardingStall.isStalled(state: SessionState(rawValue: state) ?? .active, lastActivityAt: lastActivity,
-                                                   startedAt: startedAt, now: now, afterHours: stalledAfterHours))
+            summaries[row.tenantId] = OnboardingSummary(
+                state: row.state, progress: row.progress, currentStep: row.currentStep,
+                startedAt: row.startedAt, lastActivityAt: row.lastActivityAt, completedAt: row.completedAt,
+                stalled: OnboardingStall.isStalled(state: SessionState(rawValue: row.state) ?? .active, lastActivityAt: row.lastActivityAt,
+                                                   startedAt: row.startedAt, now: now, afterHours: stalledAfterHours))
         }
         return summaries
     }

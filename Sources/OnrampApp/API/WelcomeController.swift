@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import OnrampDomain
-import SQLKit
 import Vapor
 
 /// What a new desk shows after activation: `listSampleData` / `deleteSampleData` (samples
@@ -67,30 +66,21 @@ struct WelcomeController {
 
     @Sendable func list(_ req: Request) async throws -> SampleList {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        return SampleList(items: try await Self.samples(in: scope, on: req.db))
+        return SampleList(items: try await WelcomeStore(db: req.db).samples(scope).map(Self.sample))
     }
 
-    static func samples(in scope: TenantScope, on db: any Database) async throws -> [Sample] {
-        try await db.sql.raw("""
-            SELECT id, kind, title, body, details FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)
-            ORDER BY kind DESC, title
-            """).all().map { row in
-            let details = try row.decode(column: "details", as: String.self)
-            return Sample(id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),
-                          title: try row.decode(column: "title", as: String.self), body: try row.decode(column: "body", as: String.self),
-                          details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:],
-                          isSample: true)
-        }
+    static func sample(_ row: SampleRecordRow) -> Sample {
+        Sample(id: row.id, kind: row.kind, title: row.title, body: row.body, details: row.detailValues, isSample: true)
     }
 
     @Sendable func remove(_ req: Request) async throws -> Removed {
         let (scope, principal) = try req.requireTenant(.onboardingManage)
         let requestID = req.requestID
         let removed = try await req.writer.atomically { db -> Int in
-            let count = try await db.sql.raw("SELECT COUNT(*) AS n FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)")
-                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let store = WelcomeStore(db: db)
+            let count = try await store.countSamples(scope)
             guard count > 0 else { return 0 }
-            try await db.sql.raw("DELETE FROM sample_records WHERE tenant_id = \(bind: scope.tenantID)").run()
+            try await store.removeSamples(scope)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "samples.removed", target: "sample_records",
                                       change: .init(before: ["count": String(count)], after: ["count": "0"]), requestID: requestID)
@@ -99,36 +89,23 @@ struct WelcomeController {
         return Removed(removed: removed)
     }
 
-    /// Creates the samples of a newly activated tenant (inside the activation transaction).
-    static func createSamples(for session: OnboardingSession, scope: TenantScope, on db: any Database, at now: Date) async throws {
-        let rows: [SQLQueryString] = try SampleData.make(for: session).map { sample in
-            let details = String(decoding: try JSONEncoder().encode(sample.details), as: UTF8.self)
-            return "(\(bind: UUID()), \(bind: scope.tenantID), \(bind: sample.kind.rawValue), \(bind: sample.title), \(bind: sample.body), \(bind: details), \(bind: now))"
-        }
-        guard !rows.isEmpty else { return }
-        try await db.sql.raw("""
-            INSERT INTO sample_records (id, tenant_id, kind, title, body, details, created_at) VALUES \(rows.joined(separator: ", "))
-            """).run()
-    }
-
-    func membership(_ req: Request) async throws -> (Membership, TenantScope) {
+    /// The signed-in member's tour progress.
+    func progress(_ req: Request) async throws -> (GuidedTour.Progress, TenantScope, UUID) {
         let (scope, principal) = try req.requireTenant(.onboardingRead)
-        guard let membership = try await Membership.query(on: req.db)
-            .filter(\.$tenantID == scope.tenantID).filter(\.$userID == principal.userID).first() else {
+        guard let row = try await WelcomeStore(db: req.db).tour(scope, userID: principal.userID) else {
             throw Problem.notFound("Your membership")
         }
-        return (membership, scope)
+        return (row.progress, scope, principal.userID)
     }
 
-    static func tour(_ membership: Membership) -> Tour {
-        let progress = GuidedTour.Progress(state: GuidedTour.State(rawValue: membership.tourState) ?? .notStarted,
-                                           stop: membership.tourStop)
-        return Tour(state: progress.state.rawValue, stop: progress.stop,
-                    stops: GuidedTour.stops.map { TourStop(id: $0.id, title: $0.title, text: $0.text) })
+    /// The tour as a member sees it from `progress`.
+    static func tour(_ progress: GuidedTour.Progress) -> Tour {
+        Tour(state: progress.state.rawValue, stop: progress.stop,
+             stops: GuidedTour.stops.map { TourStop(id: $0.id, title: $0.title, text: $0.text) })
     }
 
     @Sendable func getTour(_ req: Request) async throws -> Tour {
-        Self.tour(try await membership(req).0)
+        Self.tour(try await progress(req).0)
     }
 
     @Sendable func updateTour(_ req: Request) async throws -> Tour {
@@ -138,20 +115,11 @@ struct WelcomeController {
             throw ValidationFailure([FieldError(field: "action", message: "Choose one of \(actions.joined(separator: ", ")).",
                                                 code: body.action == nil ? "required" : "invalid_choice")])
         }
-        let (membership, _) = try await membership(req)
-        var progress = GuidedTour.Progress(state: GuidedTour.State(rawValue: membership.tourState) ?? .notStarted,
-                                           stop: membership.tourStop)
+        let (current, scope, userID) = try await progress(req)
+        var progress = current
         progress.apply(action)
-        let id = try membership.requireID()
-        let (state, stop) = (progress.state.rawValue, progress.stop)
-        try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE memberships SET tour_state = \(bind: state), tour_stop = \(bind: stop)
-                WHERE id = \(bind: id)
-                """).run()
-        }
-        membership.tourState = progress.state.rawValue
-        membership.tourStop = progress.stop
-        return Self.tour(membership)
+        let saved = progress
+        try await req.writer.atomically { db in try await WelcomeStore(db: db).saveTour(scope, userID: userID, saved) }
+        return Self.tour(progress)
     }
 }

@@ -66,6 +66,7 @@ struct ImportCommand: AsyncCommand {
             throw Failure(description: "No tenant has the id or slug \(rawTenant).")
         }
         let tenantID = try tenant.requireID()
+        let scope = TenantScope(tenantID: tenantID)
 
         // What the file is.
         var detection: ImportDetection
@@ -112,30 +113,24 @@ struct ImportCommand: AsyncCommand {
         var importID = TimeOrderedID.make()
         var checkpoint = ImportCheckpoint()
         if !signature.dryRun {
-            if let row = try await app.db.sql.raw("""
-                SELECT id FROM imports WHERE tenant_id = \(bind: tenantID) AND sha256 = \(bind: sha) AND job_id IS NULL
-                    AND state = 'running' AND storage_path = \(bind: path)
-                ORDER BY created_at DESC LIMIT 1
-                """).first(), let loaded = try await ImportJob.load(try row.decode(column: "id", as: UUID.self), tenantID: tenantID, on: app.db) {
+            let store = ImportStore(db: app.db)
+            if let unfinished = try await store.unfinishedCommandImport(scope, sha256: sha, storagePath: path),
+               let loaded = try await ImportJob.load(unfinished, tenantID: tenantID, on: app.db) {
                 importID = loaded.0.importID
                 checkpoint = loaded.1
                 console.print("Resuming the unfinished import \(importID) after record \(checkpoint.rows).")
             } else {
                 let fileName = URL(fileURLWithPath: path).lastPathComponent
                 let fields = String(decoding: try JSONEncoder().encode(Array(detection.fields.prefix(500))), as: UTF8.self)
-                let id = importID
-                let detected = detection
+                let new = NewImport(
+                    id: importID, fileName: String(fileName.prefix(255)), byteSize: size, sha256: sha, storagePath: path,
+                    format: detection.format.rawValue, source: detection.source.rawValue, object: object.rawValue,
+                    encoding: detection.encoding.rawValue, fields: fields, state: "running", createdBy: AuditLog.platformTenantID,
+                    mapping: mappingJSON, options: optionsJSON, startedAt: Date())
                 try await app.writer.atomically { db in
-                    try await db.sql.raw("""
-                        INSERT INTO imports (id, tenant_id, file_name, byte_size, sha256, storage_path, format, source, object, encoding, fields,
-                                             state, created_by, created_at, updated_at, mapping, options, started_at)
-                        VALUES (\(bind: id), \(bind: tenantID), \(bind: String(fileName.prefix(255))), \(bind: size), \(bind: sha), \(bind: path),
-                                \(bind: detected.format.rawValue), \(bind: detected.source.rawValue), \(bind: object.rawValue),
-                                \(bind: detected.encoding.rawValue), \(bind: fields), 'running', \(bind: AuditLog.platformTenantID),
-                                \(bind: Date()), \(bind: Date()), \(bind: mappingJSON), \(bind: optionsJSON), \(bind: Date()))
-                        """).run()
+                    try await ImportStore(db: db).create(scope, new, now: new.startedAt ?? Date())
                     try await AuditLog.record(on: db, tenantID: tenantID, actor: "cli", actorUserID: nil, action: "import.started",
-                                              target: "import:\(id)", change: .init(after: ["file_name": fileName, "bytes": String(size)]),
+                                              target: "import:\(new.id)", change: .init(after: ["file_name": fileName, "bytes": String(size)]),
                                               requestID: nil)
                 }
             }
@@ -155,14 +150,14 @@ struct ImportCommand: AsyncCommand {
             })
         } catch let failure as ImportReadFailure {
             bar.finish()
-            if !signature.dryRun { try await ImportJob.finish(importID, state: "failed", message: failure.description, on: app) }
+            if !signature.dryRun { try await ImportJob.finish(importID, state: "failed", message: failure.description, in: scope, on: app) }
             throw Failure(description: "The import stopped: \(failure.description)")
         }
         bar.finish()
         let seconds = max(0.001, Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds))
         let rows = final.rows - checkpoint.rows
         if !signature.dryRun {
-            try await ImportJob.finish(importID, state: "completed", message: "Imported \(final.rows) records: \(final.counts.summary).", on: app)
+            try await ImportJob.finish(importID, state: "completed", message: "Imported \(final.rows) records: \(final.counts.summary).", in: scope, on: app)
         }
         console.print("")
         console.print(signature.dryRun ? "Dry run: nothing was written." : "Import \(importID) completed.")

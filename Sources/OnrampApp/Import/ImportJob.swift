@@ -2,7 +2,6 @@ import Fluent
 import Foundation
 import NIOPosix
 import OnrampDomain
-import SQLKit
 import Vapor
 
 /// The `imports.run` job: runs an import from its checkpoint to the end. A worker that dies
@@ -22,28 +21,19 @@ enum ImportJob {
             throw JobFailure("The job does not name an import.")
         }
         let app = context.application
+        let scope = TenantScope(tenantID: tenantID)
         let loaded = try await load(payload.import_id, tenantID: tenantID, on: app.db)
         guard let (plan, checkpoint, state) = loaded else { return } // deleted with its tenant
         if ["completed", "cancelled"].contains(state) { return }
-        try await app.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE imports SET state = 'running', started_at = COALESCE(started_at, \(bind: Date())), updated_at = \(bind: Date())
-                WHERE id = \(bind: plan.importID)
-                """).run()
-        }
+        try await app.writer.atomically { db in try await ImportStore(db: db).markRunning(scope, plan.importID) }
         var run = ImportRun(plan: plan, writer: app.writer, fileIO: NonBlockingFileIO(threadPool: app.threadPool))
         let worker = context.worker
         let jobID = context.job.id
         // Each batch's transaction also renews the job's progress, and only while this worker
         // holds the lease: a worker whose lease was taken over writes nothing more.
         run.inTransaction = { db, next in
-            let held = try await db.sql.raw("""
-                UPDATE jobs SET progress_done = \(bind: next.rows), progress_total = NULL,
-                    progress_message = \(bind: String(next.counts.summary.prefix(500))), updated_at = \(bind: Date())
-                WHERE id = \(bind: jobID) AND lease_owner = \(bind: worker) AND state = 'running'
-                RETURNING id
-                """).first()
-            if held == nil { throw ImportCheckpointMoved() }
+            let held = try await JobQueue(db: db).progress(jobID, worker: worker, done: next.rows, total: nil, message: next.counts.summary)
+            if !held { throw ImportCheckpointMoved() }
         }
         let announce: @Sendable (ImportCheckpoint, String) async -> Void = { checkpoint, state in
             let event = ImportLiveEvent(
@@ -56,54 +46,43 @@ enum ImportJob {
         do {
             let final = try await run.run(from: checkpoint, progress: { report in await announce(report.checkpoint, "running") },
                                           checkCancellation: { try context.checkCancellation() })
-            try await finish(plan.importID, state: "completed", message: "Imported \(final.rows) records: \(final.counts.summary).", on: app)
+            try await finish(plan.importID, state: "completed", message: "Imported \(final.rows) records: \(final.counts.summary).", in: scope, on: app)
             await announce(final, "completed")
             app.logger.info("import finished", metadata: ["import": "\(plan.importID)", "rows": "\(final.rows)"])
         } catch is CancellationError {
-            try await finish(plan.importID, state: "cancelled", message: "Cancelled; the batches written before stay.", on: app)
+            try await finish(plan.importID, state: "cancelled", message: "Cancelled; the batches written before stay.", in: scope, on: app)
             await announce(checkpoint, "cancelled")
             throw CancellationError()
         } catch let failure as ImportReadFailure {
             // The file itself is bad: trying again cannot help.
-            try await finish(plan.importID, state: "failed", message: failure.description, on: app)
+            try await finish(plan.importID, state: "failed", message: failure.description, in: scope, on: app)
             await announce(checkpoint, "failed")
         } catch is ImportCheckpointMoved {
             app.logger.warning("import: another worker took over", metadata: ["import": "\(plan.importID)"])
         }
     }
 
-    static func finish(_ importID: UUID, state: String, message: String, on app: Application) async throws {
+    static func finish(_ importID: UUID, state: String, message: String, in scope: TenantScope, on app: Application) async throws {
         try await app.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE imports SET state = \(bind: state), message = \(bind: message), finished_at = \(bind: Date()), updated_at = \(bind: Date())
-                WHERE id = \(bind: importID)
-                """).run()
+            try await ImportStore(db: db).finish(scope, importID, state: state, message: message)
         }
     }
 
     /// The plan and checkpoint of an import, or nil when it no longer exists.
     static func load(_ importID: UUID, tenantID: UUID, on db: any Database) async throws -> (ImportPlan, ImportCheckpoint, String)? {
-        guard let row = try await db.sql.raw("""
-            SELECT storage_path, byte_size, mapping, options, checkpoint_offset, checkpoint_rows, checkpoint_line, counts, error_count, state
-            FROM imports WHERE id = \(bind: importID) AND tenant_id = \(bind: tenantID)
-            """).first() else { return nil }
-        let path = try row.decode(column: "storage_path", as: String.self)
-        guard let mappingJSON = try row.decode(column: "mapping", as: String?.self),
+        guard let row = try await ImportStore(db: db).find(TenantScope(tenantID: tenantID), importID) else { return nil }
+        let path = row.storagePath
+        guard let mappingJSON = row.mapping,
               let mapping = try? JSONDecoder().decode(ImportMapping.self, from: Data(mappingJSON.utf8)) else {
             throw JobFailure("The import has no mapping.")
         }
-        let options = try row.decode(column: "options", as: String?.self)
-            .flatMap { try? JSONDecoder().decode(ImportOptions.self, from: Data($0.utf8)) } ?? ImportOptions()
+        let options = row.options.flatMap { try? JSONDecoder().decode(ImportOptions.self, from: Data($0.utf8)) } ?? ImportOptions()
         let detection: ImportDetection
         do { detection = try ImportRun.detect(path: path) } catch let refusal as ImportSniffer.Refusal {
             throw ImportReadFailure(refusal.description)
         }
-        let plan = ImportPlan(importID: importID, tenantID: tenantID, path: path, byteSize: try row.decode(column: "byte_size", as: Int64.self),
+        let plan = ImportPlan(importID: importID, tenantID: tenantID, path: path, byteSize: row.byteSize,
                               detection: detection, mapping: mapping, options: options)
-        let checkpoint = ImportCheckpoint(
-            offset: try row.decode(column: "checkpoint_offset", as: Int64.self), rows: try row.decode(column: "checkpoint_rows", as: Int.self),
-            line: try row.decode(column: "checkpoint_line", as: Int.self), counts: ImportCounts.parse(try row.decode(column: "counts", as: String?.self)),
-            errors: try row.decode(column: "error_count", as: Int.self))
-        return (plan, checkpoint, try row.decode(column: "state", as: String.self))
+        return (plan, row.checkpoint, row.state)
     }
 }

@@ -212,14 +212,10 @@ struct ImportRun: Sendable {
                 }
                 // The checkpoint moves only from where this runner read it: a second runner of the
                 // same import (or a zombie whose lease ended) finds it moved and rolls back.
-                let moved = dryRun ? nil : try await db.sql.raw("""
-                    UPDATE imports SET checkpoint_offset = \(bind: next.offset), checkpoint_rows = \(bind: next.rows),
-                        checkpoint_line = \(bind: next.line), counts = \(bind: next.counts.json), error_count = \(bind: next.errors),
-                        updated_at = \(bind: Date())
-                    WHERE id = \(bind: plan.importID) AND checkpoint_offset = \(bind: previous.offset) AND checkpoint_rows = \(bind: previous.rows)
-                    RETURNING id
-                    """).first()
-                if moved == nil && !dryRun { throw ImportCheckpointMoved() }
+                if !dryRun, try await !ImportStore(db: db).moveCheckpoint(TenantScope(tenantID: plan.tenantID), plan.importID,
+                                                                        from: previous, to: next) {
+                    throw ImportCheckpointMoved()
+                }
                 try await inTransaction?(db, next)
                 try await outcomes?(rowOutcomes, records, mapped)
                 if dryRun { throw DryRunRollback(checkpoint: next) }

@@ -4,7 +4,6 @@ import Foundation
 import NIOCore
 import NIOPosix
 import OnrampDomain
-import SQLKit
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -201,13 +200,10 @@ struct ImportsController {
         let byteSize = size
         do {
             try await req.writer.atomically { db in
-                try await db.sql.raw("""
-                    INSERT INTO imports (id, tenant_id, file_name, byte_size, sha256, storage_path, format, source, object,
-                                         encoding, fields, state, created_by, created_at, updated_at)
-                    VALUES (\(bind: id), \(bind: scope.tenantID), \(bind: fileName), \(bind: Int64(byteSize)), \(bind: sha), \(bind: path),
-                            \(bind: detection.format.rawValue), \(bind: detection.source.rawValue), \(bind: detection.object.rawValue),
-                            \(bind: detection.encoding.rawValue), \(bind: fields), 'uploaded', \(bind: principal.userID), \(bind: now), \(bind: now))
-                    """).run()
+                try await ImportStore(db: db).create(scope, NewImport(
+                    id: id, fileName: fileName, byteSize: Int64(byteSize), sha256: sha, storagePath: path,
+                    format: detection.format.rawValue, source: detection.source.rawValue, object: detection.object.rawValue,
+                    encoding: detection.encoding.rawValue, fields: fields, state: "uploaded", createdBy: principal.userID), now: now)
                 try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                           action: "import.uploaded", target: "import:\(id)",
                                           change: .init(after: ["file_name": fileName, "bytes": String(byteSize),
@@ -222,45 +218,30 @@ struct ImportsController {
         return try await created.encodeResponse(status: .created, for: req)
     }
 
-    static func response(_ row: any SQLRow) throws -> ImportResponse {
-        let fields = try row.decode(column: "fields", as: String.self)
-        let size = try row.decode(column: "byte_size", as: Int64.self)
-        let offset = try row.decode(column: "checkpoint_offset", as: Int64.self)
-        let state = try row.decode(column: "state", as: String.self)
-        let counts = ImportCounts.parse(try row.decode(column: "counts", as: String?.self))
-        let options = try row.decode(column: "options", as: String?.self)
-            .flatMap { try? JSONDecoder().decode(ImportOptions.self, from: Data($0.utf8)) } ?? ImportOptions()
+    static func response(_ row: ImportRow) -> ImportResponse {
+        let size = row.byteSize
+        let offset = row.checkpointOffset
+        let state = row.state
+        let counts = ImportCounts.parse(row.counts)
+        let options = row.options.flatMap { try? JSONDecoder().decode(ImportOptions.self, from: Data($0.utf8)) } ?? ImportOptions()
         return ImportResponse(
-            id: try row.decode(column: "id", as: UUID.self), fileName: try row.decode(column: "file_name", as: String.self),
-            byteSize: try row.decode(column: "byte_size", as: Int64.self), sha256: try row.decode(column: "sha256", as: String.self),
-            format: try row.decode(column: "format", as: String.self), source: try row.decode(column: "source", as: String.self),
-            object: try row.decode(column: "object", as: String.self), encoding: try row.decode(column: "encoding", as: String.self),
-            fields: (try? JSONDecoder().decode([String].self, from: Data(fields.utf8))) ?? [],
-            state: state, createdAt: try row.decode(column: "created_at", as: Date.self),
-            mapped: try row.decode(column: "mapping", as: String?.self) != nil, options: options,
-            progress: Progress(rowsDone: try row.decode(column: "checkpoint_rows", as: Int.self), bytesDone: offset, bytesTotal: size,
+            id: row.id, fileName: row.fileName, byteSize: row.byteSize, sha256: row.sha256,
+            format: row.format, source: row.source, object: row.object, encoding: row.encoding,
+            fields: (try? JSONDecoder().decode([String].self, from: Data(row.fields.utf8))) ?? [],
+            state: state, createdAt: row.createdAt, mapped: row.mapping != nil, options: options,
+            progress: Progress(rowsDone: row.checkpointRows, bytesDone: offset, bytesTotal: size,
                                percent: state == "completed" ? 100 : size > 0 ? Int(min(99, offset * 100 / size)) : 0),
-            counts: counts.objects, summary: counts.summary, errorCount: try row.decode(column: "error_count", as: Int.self),
-            jobId: try row.decode(column: "job_id", as: UUID?.self), message: try row.decode(column: "message", as: String?.self),
-            startedAt: try row.decode(column: "started_at", as: Date?.self), finishedAt: try row.decode(column: "finished_at", as: Date?.self))
+            counts: counts.objects, summary: counts.summary, errorCount: row.errorCount,
+            jobId: row.jobId, message: row.message, startedAt: row.startedAt, finishedAt: row.finishedAt)
     }
 
-    static let columns = """
-        id, file_name, byte_size, sha256, format, source, object, encoding, fields, state, created_at, mapping, options, checkpoint_offset,
-        checkpoint_rows, counts, error_count, job_id, message, started_at, finished_at
-        """
-
     static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> ImportResponse? {
-        try await db.sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM imports WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            """).first().map(response)
+        try await ImportStore(db: db).find(scope, id).map(response)
     }
 
     @Sendable func list(_ req: Request) async throws -> ImportPage {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        return ImportPage(items: try await req.db.sql.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM imports WHERE tenant_id = \(bind: scope.tenantID) ORDER BY created_at DESC LIMIT 200
-            """).all().map(Self.response))
+        return ImportPage(items: try await ImportStore(db: req.db).list(scope).map(Self.response))
     }
 
     @Sendable func get(_ req: Request) async throws -> ImportResponse {
@@ -313,11 +294,9 @@ struct ImportsController {
 
     static func stored(_ req: Request, in scope: TenantScope, on db: (any Database)? = nil) async throws -> Stored {
         guard let raw = req.parameters.get("importId"), let id = UUID(uuidString: raw),
-              let row = try await (db ?? req.db).sql.raw("""
-                SELECT \(unsafeRaw: columns), storage_path FROM imports WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).first() else { throw Problem.notFound("That import") }
-        let mapping = try row.decode(column: "mapping", as: String?.self).flatMap { try? JSONDecoder().decode(ImportMapping.self, from: Data($0.utf8)) }
-        return Stored(response: try response(row), path: try row.decode(column: "storage_path", as: String.self), mapping: mapping)
+              let row = try await ImportStore(db: db ?? req.db).find(scope, id) else { throw Problem.notFound("That import") }
+        let mapping = row.mapping.flatMap { try? JSONDecoder().decode(ImportMapping.self, from: Data($0.utf8)) }
+        return Stored(response: response(row), path: row.storagePath, mapping: mapping)
     }
 
     /// The object a file holds: the detected one, or tickets when detection could not tell.
@@ -388,11 +367,7 @@ struct ImportsController {
         let id = stored.response.id
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            try await db.sql.raw("""
-                UPDATE imports SET mapping = \(bind: mappingJSON), options = \(bind: optionsJSON), object = \(bind: object.rawValue),
-                    updated_at = \(bind: Date())
-                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
+            try await ImportStore(db: db).saveMapping(scope, id, mapping: mappingJSON, options: optionsJSON, object: object.rawValue)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "import.mapping_updated", target: "import:\(id)",
                                       change: .init(after: ["object": object.rawValue, "fields": String(mapping.entries.count),
@@ -517,15 +492,7 @@ struct ImportsController {
                                                      uniqueKey: "import:\(id)", on: db)
             // A finished import runs again from the start (a delta import); a cancelled or failed
             // one goes on from its checkpoint.
-            try await db.sql.raw("""
-                UPDATE imports SET state = 'queued', job_id = \(bind: jobID), mapping = \(bind: mappingJSON), message = NULL,
-                    finished_at = NULL, updated_at = \(bind: Date())
-                    \(unsafeRaw: restart ? ", checkpoint_offset = 0, checkpoint_rows = 0, checkpoint_line = 1, counts = NULL, error_count = 0" : "")
-                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                """).run()
-            if restart {
-                try await db.sql.raw("DELETE FROM import_errors WHERE import_id = \(bind: id)").run()
-            }
+            try await ImportStore(db: db).queue(scope, id, jobID: jobID, mapping: mappingJSON, restart: restart)
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "import.started", target: "import:\(id)",
                                       change: .init(after: ["job": jobID.uuidString, "policy": plan.options.policy.rawValue]),
@@ -544,13 +511,9 @@ struct ImportsController {
         let id = stored.response.id
         let requestID = req.requestID
         try await req.writer.atomically { db in
-            let outcome = try await JobQueue(db: db).cancel(jobID, in: scope)
+            let outcome = try await JobQueue(db: db).cancel(scope, jobID)
             if case .cancelled? = outcome {
-                try await db.sql.raw("""
-                    UPDATE imports SET state = 'cancelled', finished_at = \(bind: Date()), message = 'Cancelled before it started.',
-                        updated_at = \(bind: Date())
-                    WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-                    """).run()
+                try await ImportStore(db: db).cancelBeforeStart(scope, id)
             }
             try await AuditLog.record(on: db, tenantID: scope.tenantID, actor: principal.actorLabel, actorUserID: principal.userID,
                                       action: "import.cancelled", target: "import:\(id)", change: .init(after: [:]), requestID: requestID)
@@ -563,7 +526,7 @@ struct ImportsController {
     @Sendable func errors(_ req: Request) async throws -> Response {
         let (scope, _) = try req.requireTenant(.onboardingRead)
         let found = try await Self.require(req, in: scope)
-        let db = req.db
+        let store = ImportStore(db: req.db)
         let importID = found.id
         let name = found.fileName.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "/", with: "_")
         let response = Response(status: .ok)
@@ -574,18 +537,12 @@ struct ImportsController {
                 try await writer.write(.buffer(ByteBuffer(string: CSVWriter.row(["row", "line", "verdict", "reason", "original values"]))))
                 var after = 0
                 while true {
-                    let rows = try await db.sql.raw("""
-                        SELECT row_number, line, verdict, reason, original FROM import_errors
-                        WHERE import_id = \(bind: importID) AND tenant_id = \(bind: scope.tenantID) AND row_number > \(bind: after)
-                        ORDER BY row_number LIMIT 1000
-                        """).all()
+                    let rows = try await store.errors(scope, importID: importID, after: after, limit: 1000)
                     if rows.isEmpty { break }
                     var text = ""
                     for row in rows {
-                        after = try row.decode(column: "row_number", as: Int.self)
-                        text += CSVWriter.row([String(after), (try row.decode(column: "line", as: Int?.self)).map(String.init) ?? "",
-                                               try row.decode(column: "verdict", as: String.self), try row.decode(column: "reason", as: String.self),
-                                               try row.decode(column: "original", as: String.self)])
+                        after = row.rowNumber
+                        text += CSVWriter.row([String(after), row.line.map(String.init) ?? "", row.verdict, row.reason, row.original])
                     }
                     try await writer.write(.buffer(ByteBuffer(string: text)))
                 }

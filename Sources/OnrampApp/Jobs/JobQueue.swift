@@ -25,12 +25,38 @@ struct ClaimedJob: Sendable {
     let maxAttempts: Int
 }
 
+/// A row of `jobs` as a tenant sees it (`listJobs`, `getJob`).
+struct JobRow: Decodable, Sendable {
+    let id: UUID
+    let kind: String
+    let state: String
+    let priority: Int
+    let runAt: Date
+    let attempts: Int
+    let maxAttempts: Int
+    let progressDone: Int
+    let progressTotal: Int?
+    let progressMessage: String?
+    let lastError: String?
+    let cancelRequested: Bool
+    let createdAt: Date
+    let updatedAt: Date
+    let finishedAt: Date?
+
+    static let columns = """
+        id, kind, state, priority, run_at, attempts, max_attempts, progress_done, progress_total, progress_message,
+        last_error, cancel_requested, created_at, updated_at, finished_at
+        """
+}
+
 /// The job table, in plain SQL shared by SQLite and PostgreSQL. Claims are single statements:
 /// `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on PostgreSQL, so
 /// workers in many processes never take the same job; on SQLite the same statement runs in
 /// an immediate transaction, which serialises claimers across processes.
 struct JobQueue {
     let db: any Database
+
+    private struct JobID: Decodable { let id: UUID }
 
     /// Enqueues inside the caller's transaction (so the job exists exactly when the change that
     /// needs it commits). Returns the new job's id, or the id of the active job with the same key.
@@ -49,29 +75,27 @@ struct JobQueue {
         if inserted != nil { return id }
         guard let key = job.uniqueKey, let existing = try await db.sql.raw("""
             SELECT id FROM jobs WHERE unique_key = \(bind: key) AND state IN ('queued', 'running')
-            """).first() else {
+            """).first(decoding: JobID.self) else {
             throw Problem(.conflict, "The job could not be queued.")
         }
-        return try existing.decode(column: "id", as: UUID.self)
+        return existing.id
     }
 
     /// Takes up to `limit` due jobs for `worker` under a lease until `leaseUntil`.
     func claim(worker: String, limit: Int, leaseUntil: Date, now: Date = Date(), kinds: [String]) async throws -> [ClaimedJob] {
         guard limit > 0, !kinds.isEmpty else { return [] }
         let lock = db.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
-        let rows = try await db.sql.raw("""
+        struct Claimed: Decodable { let id: UUID; let tenantId: UUID?; let kind: String; let payload: String; let attempts: Int; let maxAttempts: Int }
+        return try await db.sql.raw("""
             UPDATE jobs SET state = 'running', lease_owner = \(bind: worker), lease_expires_at = \(bind: leaseUntil),
                             attempts = attempts + 1, updated_at = \(bind: now)
             WHERE id IN (
                 SELECT id FROM jobs WHERE state = 'queued' AND run_at <= \(bind: now) AND kind IN (\(binds: kinds))
                 ORDER BY priority DESC, run_at LIMIT \(literal: limit)\(unsafeRaw: lock))
             RETURNING id, tenant_id, kind, payload, attempts, max_attempts
-            """).all()
-        return try rows.map { row in
-            ClaimedJob(id: try row.decode(column: "id", as: UUID.self), tenantID: try row.decode(column: "tenant_id", as: UUID?.self),
-                       kind: try row.decode(column: "kind", as: String.self), payload: try row.decode(column: "payload", as: String.self),
-                       attempt: try row.decode(column: "attempts", as: Int.self),
-                       maxAttempts: try row.decode(column: "max_attempts", as: Int.self))
+            """).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
+            ClaimedJob(id: row.id, tenantID: row.tenantId, kind: row.kind, payload: row.payload, attempt: row.attempts,
+                       maxAttempts: row.maxAttempts)
         }
     }
 
@@ -86,9 +110,9 @@ struct JobQueue {
                 lease_owner = NULL, lease_expires_at = NULL, run_at = \(bind: now), updated_at = \(bind: now)
             WHERE state = 'running' AND lease_expires_at < \(bind: now)
             RETURNING id
-            """).all()
+            """).all(decoding: JobID.self)
         if !rows.isEmpty {
-            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            let ids = rows.map(\.id)
             try await db.sql.raw("""
                 UPDATE job_runs SET finished_at = \(bind: now), outcome = 'lease_expired'
                 WHERE job_id IN (\(binds: ids)) AND finished_at IS NULL
@@ -99,19 +123,23 @@ struct JobQueue {
 
     /// Renews the lease; returns whether cancellation was requested (nil: the job is no longer this worker's).
     func heartbeat(_ id: UUID, worker: String, leaseUntil: Date, now: Date = Date()) async throws -> Bool? {
-        try await db.sql.raw("""
+        struct Renewed: Decodable { let cancelRequested: Bool }
+        return try await db.sql.raw("""
             UPDATE jobs SET lease_expires_at = \(bind: leaseUntil), updated_at = \(bind: now)
             WHERE id = \(bind: id) AND lease_owner = \(bind: worker) AND state = 'running'
             RETURNING cancel_requested
-            """).first()?.decode(column: "cancel_requested", as: Bool.self)
+            """).first(decoding: Renewed.self, keyDecodingStrategy: .convertFromSnakeCase)?.cancelRequested
     }
 
-    func progress(_ id: UUID, worker: String, done: Int, total: Int?, message: String?, now: Date = Date()) async throws {
+    /// Records progress; returns whether the job is still this worker's (false: nothing was written).
+    @discardableResult
+    func progress(_ id: UUID, worker: String, done: Int, total: Int?, message: String?, now: Date = Date()) async throws -> Bool {
         try await db.sql.raw("""
             UPDATE jobs SET progress_done = \(bind: done), progress_total = \(bind: total),
                             progress_message = \(bind: message.map { String($0.prefix(500)) }), updated_at = \(bind: now)
             WHERE id = \(bind: id) AND lease_owner = \(bind: worker) AND state = 'running'
-            """).run()
+            RETURNING id
+            """).first() != nil
     }
 
     func startRun(_ job: ClaimedJob, worker: String, now: Date = Date()) async throws -> UUID {
@@ -159,21 +187,22 @@ struct JobQueue {
 
     /// Cancels a job: a queued one at once, a running one when its worker next checks.
     /// Returns what happened, or nil when there is no such job in the scope.
-    func cancel(_ id: UUID, in scope: TenantScope, now: Date = Date()) async throws -> Cancellation? {
-        guard let row = try await db.sql.raw("""
+    func cancel(_ scope: TenantScope, _ id: UUID, now: Date = Date()) async throws -> Cancellation? {
+        struct Found: Decodable { let state: String }
+        guard let state = try await db.sql.raw("""
             SELECT state FROM jobs WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            """).first() else { return nil }
-        let state = try row.decode(column: "state", as: String.self)
+            """).first(decoding: Found.self)?.state else { return nil }
         switch state {
         case "queued":
             try await db.sql.raw("""
                 UPDATE jobs SET state = 'cancelled', finished_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id = \(bind: id) AND state = 'queued'
+                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID) AND state = 'queued'
                 """).run()
             return .cancelled
         case "running":
             try await db.sql.raw("""
-                UPDATE jobs SET cancel_requested = \(bind: true), updated_at = \(bind: now) WHERE id = \(bind: id)
+                UPDATE jobs SET cancel_requested = \(bind: true), updated_at = \(bind: now)
+                WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
                 """).run()
             return .requested
         default:
@@ -181,12 +210,27 @@ struct JobQueue {
         }
     }
 
+    /// The job, or nil when there is no such job in the scope.
+    func find(_ scope: TenantScope, _ id: UUID) async throws -> JobRow? {
+        try await db.sql.raw("""
+            SELECT \(unsafeRaw: JobRow.columns) FROM jobs WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
+            """).first(decoding: JobRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// The tenant's jobs, newest first; only those in `state` when it is given.
+    func list(_ scope: TenantScope, state: String?, limit: Int) async throws -> [JobRow] {
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: JobRow.columns) FROM jobs WHERE tenant_id = \(bind: scope.tenantID)"
+        if let state { sql = sql + " AND state = \(bind: state)" }
+        sql = sql + " ORDER BY created_at DESC LIMIT \(literal: limit)"
+        return try await db.sql.raw(sql).all(decoding: JobRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     /// Jobs waiting to run, per kind (for the queue-depth metric).
     func depth() async throws -> [String: Int] {
-        let rows = try await db.sql.raw("SELECT kind, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY kind").all()
-        var depth: [String: Int] = [:]
-        for row in rows { depth[try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-        return depth
+        struct Depth: Decodable { let kind: String; let n: Int }
+        let rows = try await db.sql.raw("SELECT kind, COUNT(*) AS n FROM jobs WHERE state = 'queued' GROUP BY kind")
+            .all(decoding: Depth.self)
+        return Dictionary(rows.map { ($0.kind, $0.n) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Removes a tenant's jobs that are not running (a training sandbox's reset).

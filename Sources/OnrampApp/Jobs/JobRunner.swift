@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import OnrampDomain
-import SQLKit
 import Vapor
 
 /// What a running job can do: report progress, notice cancellation, reach the database.
@@ -18,7 +17,7 @@ struct JobContext: Sendable {
     /// Records progress (done of total, and a message a person reads).
     func progress(done: Int, total: Int?, message: String? = nil) async throws {
         try await application.writer.atomically { db in
-            try await JobQueue(db: db).progress(job.id, worker: worker, done: done, total: total, message: message)
+            _ = try await JobQueue(db: db).progress(job.id, worker: worker, done: done, total: total, message: message)
         }
     }
 
@@ -219,27 +218,16 @@ final class JobRunner: Sendable {
     private func enqueueDueSchedules(now: Date) async throws {
         guard !schedules.isEmpty else { return }
         try await application.writer.atomically { db in
+            let store = JobScheduleStore(db: db)
             for schedule in self.schedules {
-                let row = try await db.sql.raw("SELECT next_run_at FROM job_schedules WHERE name = \(bind: schedule.name)").first()
-                guard let row else {
+                guard let due = try await store.nextRun(of: schedule.name) else {
                     let next = schedule.cron.next(after: now, in: schedule.timeZone) ?? now.addingTimeInterval(86_400)
-                    try await db.sql.raw("""
-                        INSERT INTO job_schedules (id, name, cron, time_zone, kind, payload, next_run_at)
-                        VALUES (\(bind: UUID()), \(bind: schedule.name), \(bind: schedule.cron.expression),
-                                \(bind: schedule.timeZone.identifier), \(bind: schedule.kind), '{}', \(bind: next))
-                        ON CONFLICT DO NOTHING
-                        """).run()
+                    try await store.add(schedule, firstRunAt: next)
                     continue
                 }
-                let due = try row.decode(column: "next_run_at", as: Date.self)
                 guard due <= now else { continue }
                 let next = schedule.cron.next(after: now, in: schedule.timeZone) ?? now.addingTimeInterval(86_400)
-                let moved = try await db.sql.raw("""
-                    UPDATE job_schedules SET next_run_at = \(bind: next), last_enqueued_at = \(bind: now)
-                    WHERE name = \(bind: schedule.name) AND next_run_at = \(bind: due)
-                    RETURNING name
-                    """).first()
-                guard moved != nil else { continue }
+                guard try await store.advance(schedule.name, from: due, to: next, enqueuedAt: now) else { continue }
                 try await JobQueue(db: db).enqueue(NewJob(kind: schedule.kind, runAt: due,
                                                           uniqueKey: "schedule:\(schedule.name)"), now: now)
             }

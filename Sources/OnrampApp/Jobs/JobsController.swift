@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import OnrampDomain
-import SQLKit
 import Vapor
 
 /// The tenant's background jobs: `listJobs`, `getJob`, `cancelJob`, and `verifyAuditTrail`
@@ -68,30 +67,17 @@ struct JobsController {
         var limit: String?
     }
 
-    static let columns = """
-        id, kind, state, priority, run_at, attempts, max_attempts, progress_done, progress_total, progress_message,
-        last_error, cancel_requested, created_at, updated_at, finished_at
-        """
-
-    static func response(_ row: any SQLRow) throws -> JobResponse {
+    static func response(_ row: JobRow) -> JobResponse {
         JobResponse(
-            id: try row.decode(column: "id", as: UUID.self), kind: try row.decode(column: "kind", as: String.self),
-            state: try row.decode(column: "state", as: String.self), priority: try row.decode(column: "priority", as: Int.self),
-            runAt: try row.decode(column: "run_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
-            maxAttempts: try row.decode(column: "max_attempts", as: Int.self),
-            progress: .init(done: try row.decode(column: "progress_done", as: Int.self),
-                            total: try row.decode(column: "progress_total", as: Int?.self),
-                            message: try row.decode(column: "progress_message", as: String?.self)),
-            lastError: try row.decode(column: "last_error", as: String?.self),
-            cancelRequested: try row.decode(column: "cancel_requested", as: Bool.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
-            finishedAt: try row.decode(column: "finished_at", as: Date?.self))
+            id: row.id, kind: row.kind, state: row.state, priority: row.priority, runAt: row.runAt, attempts: row.attempts,
+            maxAttempts: row.maxAttempts,
+            progress: .init(done: row.progressDone, total: row.progressTotal, message: row.progressMessage),
+            lastError: row.lastError, cancelRequested: row.cancelRequested,
+            createdAt: row.createdAt, updatedAt: row.updatedAt, finishedAt: row.finishedAt)
     }
 
     static func find(_ id: UUID, in scope: TenantScope, on db: any Database) async throws -> JobResponse? {
-        try await db.sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM jobs WHERE id = \(bind: id) AND tenant_id = \(bind: scope.tenantID)
-            """).first().map(response)
+        try await JobQueue(db: db).find(scope, id).map(response)
     }
 
     @Sendable func list(_ req: Request) async throws -> JobPage {
@@ -101,10 +87,7 @@ struct JobsController {
         let limit = errors.wholeNumber(query.limit, field: "limit", label: "Limit", in: 1...200, fallback: 50) ?? 50
         let _: JobState? = errors.choice(query.state, field: "state", label: "State")
         try errors.check()
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM jobs WHERE tenant_id = \(bind: scope.tenantID)"
-        if let state = query.state { sql = sql + " AND state = \(bind: state)" }
-        sql = sql + " ORDER BY created_at DESC LIMIT \(literal: limit)"
-        return JobPage(items: try await req.db.sql.raw(sql).all().map(Self.response))
+        return JobPage(items: try await JobQueue(db: req.db).list(scope, state: query.state, limit: limit).map(Self.response))
     }
 
     func jobID(_ req: Request) throws -> UUID {
@@ -123,7 +106,7 @@ struct JobsController {
         let id = try jobID(req)
         let requestID = req.requestID
         let job = try await req.writer.atomically { db -> JobResponse? in
-            guard let outcome = try await JobQueue(db: db).cancel(id, in: scope) else { return nil }
+            guard let outcome = try await JobQueue(db: db).cancel(scope, id) else { return nil }
             if case .alreadyEnded(let state) = outcome {
                 throw Problem(.conflict, "This job has already ended (\(state)); there is nothing to cancel.")
             }

@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Vapor
 
 /// `/healthz` (the process answers), `/readyz` (the database answers), `/metrics` (Prometheus).
@@ -18,7 +17,7 @@ struct HealthController {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            _ = try await req.db.sql.raw("SELECT 1 AS ok").first()
+            try await req.db.ping()
             req.onramp.metrics.recordDatabasePing(clock.now - start, ok: true, poolSize: req.onramp.databasePoolSize)
             return json(["status": "ready", "database": "ok"], status: .ok)
         } catch {

@@ -7,6 +7,11 @@ extension Database {
 
     var isSQLite: Bool { sql.dialect.name == "sqlite" }
 
+    /// Asks the database to answer a trivial query (the readiness probe); throws when it cannot.
+    func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+    }
+
     /// Creates a plain index; Fluent's schema builder only knows unique constraints.
     func createIndex(_ name: String, on table: String, _ columns: [String]) async throws {
         var builder = sql.create(index: name).on(table)

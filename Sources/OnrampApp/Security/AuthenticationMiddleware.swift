@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 import OnrampDomain
 import Vapor
@@ -25,36 +24,19 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     static func principal(forToken token: String, reading db: any Database, using writer: DatabaseWriter,
                           now: Date = Date()) async throws -> Principal {
         let refused = Problem(.unauthenticated, "The API token is not valid, was revoked, or has expired.")
-        // One query on every API call: the token, its user and their membership in the token's tenant.
         guard let secret = APITokenSecret(token),
-              let row = try await db.sql.raw("""
-                  SELECT t.id AS token_id, t.tenant_id, t.expires_at, t.revoked_at, t.last_used_at,
-                         u.id AS user_id, u.email, u.name, u.is_operator, m.role, m.custom_role_id,
-                         r.name AS custom_role_name, r.permissions AS custom_role_permissions
-                  FROM api_tokens t
-                  JOIN users u ON u.id = t.user_id
-                  JOIN memberships m ON m.user_id = t.user_id AND m.tenant_id = t.tenant_id
-                  LEFT JOIN custom_roles r ON r.id = m.custom_role_id AND r.tenant_id = m.tenant_id
-                  WHERE t.token_hash = \(bind: secret.hash)
-                  """).first(),
-              try row.decodeNil(column: "revoked_at"),
-              let role = Role(rawValue: try row.decode(column: "role", as: String.self))
+              let holder = try await CredentialStore(db: db).tokenHolder(tokenHash: secret.hash),
+              holder.revokedAt == nil,
+              let role = Role(rawValue: holder.role)
         else { throw refused }
-        if let expiresAt = try row.decode(column: "expires_at", as: Date?.self), expiresAt <= now { throw refused }
-        let tokenID = try row.decode(column: "token_id", as: UUID.self)
-        let lastUsedAt = try row.decode(column: "last_used_at", as: Date?.self)
-        if lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            try await writer.atomically { db in
-                try await APIToken.query(on: db).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
-            }
+        if let expiresAt = holder.expiresAt, expiresAt <= now { throw refused }
+        let scope = TenantScope(tenantID: holder.tenantId)
+        if holder.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await writer.atomically { db in try await CredentialStore(db: db).touchToken(scope, holder.tokenId, at: now) }
         }
-        return Principal(userID: try row.decode(column: "user_id", as: UUID.self),
-                         email: try row.decode(column: "email", as: String.self),
-                         name: try row.decode(column: "name", as: String.self),
-                         isOperator: try row.decode(column: "is_operator", as: Bool.self),
-                         tenant: TenantAccess(scope: TenantScope(tenantID: try row.decode(column: "tenant_id", as: UUID.self)), role: role,
-                                              customRole: try CustomRoles.decode(row)),
-                         credential: .apiToken(id: tokenID))
+        return Principal(userID: holder.userId, email: holder.email, name: holder.name, isOperator: holder.isOperator,
+                         tenant: TenantAccess(scope: scope, role: role, customRole: holder.customRole),
+                         credential: .apiToken(id: holder.tokenId))
     }
 
     static func principal(forSessionSecret secret: String, reading db: any Database,
@@ -64,17 +46,14 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         else { return nil }
         var tenant: TenantAccess?
         if let tenantID = session.tenantID {
-            guard let membership = try await Membership.query(on: db)
-                .filter(\.$tenantID == tenantID).filter(\.$userID == session.userID).first()
-            else { return nil }
+            let scope = TenantScope(tenantID: tenantID)
+            let team = TeamStore(db: db)
+            guard let membership = try await team.membership(scope, user: session.userID) else { return nil }
             var custom: (id: UUID, name: String, permissions: Set<Permission>)?
             if let roleID = membership.customRoleID {
-                custom = try await CustomRoles.decode(try await db.sql.raw("""
-                    SELECT id AS custom_role_id, name AS custom_role_name, permissions AS custom_role_permissions
-                    FROM custom_roles WHERE id = \(bind: roleID) AND tenant_id = \(bind: tenantID)
-                    """).first())
+                custom = try await team.customRole(scope, id: roleID).map { ($0.id, $0.name, $0.permissions) }
             }
-            tenant = TenantAccess(scope: TenantScope(tenantID: tenantID), role: membership.role, customRole: custom)
+            tenant = TenantAccess(scope: scope, role: membership.role, customRole: custom)
         } else if !user.isOperator {
             return nil
         }

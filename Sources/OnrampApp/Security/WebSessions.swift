@@ -47,6 +47,11 @@ enum WebSessions {
         return session
     }
 
+    /// Deletes every session that has expired (the hourly `sessions.prune` job).
+    static func deleteExpired(on db: any Database, now: Date = Date()) async throws {
+        try await WebSession.query(on: db).filter(\.$expiresAt < now).delete()
+    }
+
     static func end(secret: String, on db: any Database) async throws {
         try await WebSession.query(on: db).filter(\.$tokenHash == SecretDigest.sha256Hex(secret)).delete()
     }

@@ -4,18 +4,6 @@ import OnrampDomain
 import SQLKit
 import Vapor
 
-/// Custom roles: stored permissions that replace a member's role template.
-enum CustomRoles {
-    /// The custom role columns of a row (`custom_role_id`, `custom_role_name`, `custom_role_permissions`); nil without one.
-    static func decode(_ row: (any SQLRow)?) throws -> (id: UUID, name: String, permissions: Set<Permission>)? {
-        guard let row, let id = try row.decode(column: "custom_role_id", as: UUID?.self),
-              let name = try row.decode(column: "custom_role_name", as: String?.self),
-              let json = try row.decode(column: "custom_role_permissions", as: String?.self) else { return nil }
-        let names = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-        return (id, name, Set(names.compactMap(Permission.init(rawValue:))))
-    }
-}
-
 /// The team (TEAM-1..3): agents and their profiles (skills, languages, working hours,
 /// capacity, availability), roles (the permission templates and custom roles built from
 /// permissions) and each member's role.

@@ -23,11 +23,22 @@ struct TeamStore {
         let profile: AgentProfile?
     }
 
-    /// A role built from permissions.
+    /// A role built from permissions (stored as a JSON list of their names).
     struct CustomRole: Sendable {
         let id: UUID
         let name: String
         let permissions: Set<Permission>
+
+        init(id: UUID, name: String, permissions: Set<Permission>) {
+            self.id = id
+            self.name = name
+            self.permissions = permissions
+        }
+
+        init(id: UUID, name: String, json: String) {
+            let names = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+            self.init(id: id, name: name, permissions: Set(names.compactMap(Permission.init(rawValue:))))
+        }
     }
 
     static let openStatuses = [TicketStatus.new, .open, .pending, .onHold].map(\.rawValue)
@@ -48,10 +59,7 @@ struct TeamStore {
         let name: String
         let permissions: String
 
-        var role: CustomRole {
-            let names = (try? JSONDecoder().decode([String].self, from: Data(permissions.utf8))) ?? []
-            return CustomRole(id: id, name: name, permissions: Set(names.compactMap(Permission.init(rawValue:))))
-        }
+        var role: CustomRole { CustomRole(id: id, name: name, json: permissions) }
     }
 
     // MARK: Agents

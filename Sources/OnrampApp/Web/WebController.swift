@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import OnrampDomain
-import SQLKit
 import Vapor
 
 /// Server-rendered pages: sign up, log in, log out, home, API reference, problem types.
@@ -76,16 +75,16 @@ struct WebController {
                 context["activated"] = true
                 context["desk"] = Self.desk(session)
                 context["nextSteps"] = Activation.nextSteps(for: session)
-                let samples = try await WelcomeController.samples(in: tenant.scope, on: req.db)
+                let welcome = WelcomeStore(db: req.db)
+                let samples = try await welcome.samples(tenant.scope)
                 context["samples"] = samples.map { sample -> [String: Any] in
-                    ["kind": sample.kind == "ticket" ? "Ticket" : "Article", "title": sample.title, "body": sample.body,
-                     "details": sample.details.keys.sorted().map { ["key": $0, "value": sample.details[$0]!] }]
+                    let details = sample.detailValues
+                    return ["kind": sample.kind == "ticket" ? "Ticket" : "Article", "title": sample.title, "body": sample.body,
+                            "details": details.keys.sorted().map { ["key": $0, "value": details[$0]!] }]
                 }
                 context["hasSamples"] = !samples.isEmpty
-                if let membership = try await Membership.query(on: req.db).filter(\.$tenantID == tenant.scope.tenantID)
-                    .filter(\.$userID == principal.userID).first() {
-                    let tour = WelcomeController.tour(membership)
-                    context["tour"] = ["state": tour.state, "stop": tour.stop]
+                if let progress = try await welcome.tour(tenant.scope, userID: principal.userID)?.progress {
+                    context["tour"] = ["state": progress.state.rawValue, "stop": progress.stop]
                 }
             } else {
                 context["settingUp"] = true
@@ -173,8 +172,7 @@ struct WebController {
         guard let principal = req.principal else { return req.redirect(to: "/login", redirectType: .normal) }
         guard let access = principal.tenant else { return req.redirect(to: "/", redirectType: .normal) }
         let tenant = try await TenantRepository(db: req.db).current(access.scope)
-        let sandboxOf = try await req.db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: access.scope.tenantID)").first()?
-            .decode(column: "sandbox_of", as: UUID?.self)
+        let sandboxOf = try await TenantRepository(db: req.db).sandboxOf(access.scope)
         return pages.render("team", [
             "tenantName": tenant.name, "userId": principal.userID.uuidString.lowercased(),
             "canManageMembers": access.can(.membersManage), "canReadMembers": access.can(.membersRead),

@@ -63,6 +63,32 @@ struct OnboardingRepository {
             """).run()
     }
 
+    /// Appends onboarding activity events (of any tenants, each under its own scope) in one INSERT.
+    func recordActivity(_ events: [OnboardingActivity]) async throws {
+        guard !events.isEmpty else { return }
+        let rows: [SQLQueryString] = events.map { event in
+            """
+            (\(bind: event.id), \(bind: event.scope.tenantID), \(bind: event.actorUserID), 'onboarding', \(bind: event.step),
+             \(bind: event.action), \(bind: event.occurredAt), \(bind: event.durationSeconds))
+            """
+        }
+        try await db.sql.raw("""
+            INSERT INTO activity_events (id, tenant_id, actor_user_id, kind, step, action, occurred_at, duration_seconds)
+            VALUES \(rows.joined(separator: ", "))
+            """).run()
+    }
+
+    /// The sessions' summary columns of several tenants, in one query: a platform operator's
+    /// read across tenants (the tenant list), hence tenant ids rather than one tenant's scope.
+    /// Tenants without a session have no row.
+    func operatorSummaries(of tenantIDs: [UUID]) async throws -> [OnboardingSummaryRow] {
+        guard !tenantIDs.isEmpty else { return [] }
+        return try await db.sql.raw("""
+            SELECT tenant_id, state, progress, current_step, started_at, last_activity_at, completed_at
+            FROM onboarding_sessions WHERE tenant_id IN (\(binds: tenantIDs))
+            """).all(decoding: OnboardingSummaryRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
     private func apply(_ session: OnboardingSession, to record: OnboardingSessionRecord) throws {
         record.version = session.version
         record.state = session.state.rawValue
@@ -73,4 +99,26 @@ struct OnboardingRepository {
         record.lastActivityAt = session.lastActivityAt
         record.document = String(decoding: try Self.encoder.encode(session), as: UTF8.self)
     }
+}
+
+/// One onboarding activity event (a step saved, skipped, …) of the tenant of `scope`.
+struct OnboardingActivity: Sendable {
+    var scope: TenantScope
+    var id: UUID
+    var actorUserID: UUID?
+    var step: String?
+    var action: String
+    var occurredAt: Date
+    var durationSeconds: Double?
+}
+
+/// The summary columns of a row of `onboarding_sessions`.
+struct OnboardingSummaryRow: Decodable, Sendable {
+    let tenantId: UUID
+    let state: String
+    let progress: Int
+    let currentStep: String
+    let startedAt: Date
+    let lastActivityAt: Date?
+    let completedAt: Date?
 }

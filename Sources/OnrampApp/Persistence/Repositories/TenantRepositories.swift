@@ -48,6 +48,13 @@ struct TenantRepository {
         }
         return tenant
     }
+
+    /// The real tenant this one is the training sandbox of, or nil for a real tenant.
+    func sandboxOf(_ scope: TenantScope) async throws -> UUID? {
+        struct Row: Decodable { let sandboxOf: UUID? }
+        return try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.sandboxOf
+    }
 }
 
 /// Custom templates a tenant may see: its own, and those operators approved for everyone.
@@ -71,12 +78,6 @@ struct CustomTemplateRepository {
 }
 
 extension TenantRepository {
-    /// The real tenant a training sandbox belongs to; nil for a real tenant.
-    func sandboxOf(_ scope: TenantScope) async throws -> UUID? {
-        try await db.sql.raw("SELECT sandbox_of FROM tenants WHERE id = \(bind: scope.tenantID)")
-            .first(decodingColumn: "sandbox_of", as: UUID?.self) ?? nil
-    }
-
     /// The tenant's name, and whether it is a training sandbox.
     func nameAndKind(_ scope: TenantScope) async throws -> (name: String, isSandbox: Bool)? {
         struct Row: Decodable { let name: String; let sandboxOf: UUID? }
