@@ -139,7 +139,7 @@ struct OnboardingController {
 
     @Sendable func suggestions(_ req: Request) async throws -> SuggestionResponse {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        let session = try await load(req, scope)
+        let session = try await req.onboardingSession(scope)
         return SuggestionResponse(items: SuggestionEngine.suggest(for: session).map {
             .init(step: $0.step.rawValue, field: $0.field, value: $0.value, reason: $0.reason)
         })
@@ -147,12 +147,12 @@ struct OnboardingController {
 
     @Sendable func get(_ req: Request) async throws -> Response {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        return try await respond(try await load(req, scope), req)
+        return try req.onboardingResponse(try await req.onboardingSession(scope))
     }
 
     @Sendable func checklist(_ req: Request) async throws -> ChecklistResponse {
         let (scope, _) = try req.requireTenant(.onboardingRead)
-        let items = try await load(req, scope).checklist
+        let items = try await req.onboardingSession(scope).checklist
         return ChecklistResponse(ready: items.allSatisfy(\.met), items: items)
     }
 
@@ -162,7 +162,7 @@ struct OnboardingController {
         let complete = body.complete ?? false
         let (scope, _) = try req.requireTenant(.onboardingManage)
         let patch = try OnboardingSecrets.sealing(in: body.config ?? [:], of: step, scope: scope, box: req.onramp.secretBox)
-        return try await mutate(req, version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
+        return try await req.changeOnboarding(version: body.version, action: complete ? "step.completed" : "step.saved", step: step) { session, now in
             let merged = OnboardingSecrets.keepingStored(in: patch, stored: session.record(step).config, of: step)
             try session.update(step, patch: merged, complete: complete, at: now)
         }
@@ -170,22 +170,22 @@ struct OnboardingController {
 
     @Sendable func skip(_ req: Request) async throws -> Response {
         let step = try stepID(req)
-        return try await mutate(req, version: try versionBody(req), action: "step.skipped", step: step) { session, now in
+        return try await req.changeOnboarding(version: try req.onboardingVersionBody(), action: "step.skipped", step: step) { session, now in
             try session.skip(step, at: now)
         }
     }
 
     @Sendable func reopen(_ req: Request) async throws -> Response {
         let step = try stepID(req)
-        return try await mutate(req, version: try versionBody(req), action: "step.reopened", step: step) { session, now in
+        return try await req.changeOnboarding(version: try req.onboardingVersionBody(), action: "step.reopened", step: step) { session, now in
             try session.reopen(step, at: now)
         }
     }
 
     func sessionAction(_ action: String) -> @Sendable (Request) async throws -> Response {
         { req in
-            let version = try versionBody(req)
-            return try await mutate(req, version: version, action: "session.\(action)d",
+            let version = try req.onboardingVersionBody()
+            return try await req.changeOnboarding(version: version, action: "session.\(action)d",
                                     step: nil, activate: action == "complete") { session, now in
                 switch action {
                 case "pause": try session.pause(at: now)
@@ -196,35 +196,6 @@ struct OnboardingController {
         }
     }
 
-    /// Applies one domain operation through the change queue (one transaction with the
-    /// changes waiting beside it): version check, state change, audit event, activity event;
-    /// on completion also activation.
-    func mutate(
-        _ req: Request, version bodyVersion: Int?, action: String, step: OnboardingStepID?, activate: Bool = false,
-        _ operation: @escaping @Sendable (inout OnboardingSession, Date) throws -> Void
-    ) async throws -> Response {
-        let (scope, principal) = try req.requireTenant(.onboardingManage)
-        let change = OnboardingChangeQueue.Change(
-            scope: scope, actor: principal.actorLabel, actorUserID: principal.userID, requestID: req.requestID,
-            expectedVersion: try expectedVersion(req, body: bodyVersion), action: action, step: step,
-            activates: activate, operation: operation)
-        let applied = try await req.onramp.onboardingChanges.apply(change, using: req.writer, live: req.onramp.live)
-        return try await respond(applied.session, req, nextSteps: applied.nextSteps)
-    }
-
-    /// Reads the session; only a tenant without one yet (from before onboarding existed) writes.
-    func load(_ req: Request, _ scope: TenantScope) async throws -> OnboardingSession {
-        if let session = try await OnboardingRepository(db: req.db).find(in: scope) { return session }
-        return try await req.writer.atomically { db in try await OnboardingRepository(db: db).load(in: scope) }
-    }
-
-    func respond(_ session: OnboardingSession, _ req: Request, nextSteps: [String]? = nil) async throws -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.replaceOrAdd(name: .eTag, value: "\"\(session.version)\"")
-        return Response(status: .ok, headers: headers, body: .init(buffer: SessionResponse(session, nextSteps: nextSteps).json()))
-    }
-
     func stepID(_ req: Request) throws -> OnboardingStepID {
         guard let raw = req.parameters.get("stepId"), let step = OnboardingStepID(rawValue: raw) else {
             throw Problem(.notFound, "There is no onboarding step with that id; steps are "
@@ -233,29 +204,6 @@ struct OnboardingController {
         return step
     }
 
-    /// The optional `{"version": n}` body of POST operations (an empty body is fine).
-    func versionBody(_ req: Request) throws -> Int? {
-        guard let body = req.body.data, body.readableBytes > 0 else { return nil }
-        return try req.decodeJSON(VersionRequest.self).version
-    }
-
-    /// The version a write is based on, from `If-Match` (`"3"`, `W/"3"` or `3`) or the body.
-    func expectedVersion(_ req: Request, body: Int?) throws -> Int? {
-        // The largest whole number JSON carries exactly (2^53 − 1), as the schema says.
-        if let body, body < 1 || body > 9_007_199_254_740_991 {
-            throw ValidationFailure([FieldError(field: "version", message: "Version is a whole number from 1 to 9007199254740991.",
-                                                code: "out_of_range")])
-        }
-        guard let header = req.headers.first(name: .ifMatch)?.trimmingCharacters(in: .whitespaces), !header.isEmpty
-        else { return body }
-        if header == "*" { return nil }
-        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        guard let version = Int(digits) else {
-            throw ValidationFailure([FieldError(field: "If-Match", message: "If-Match must be a session version such as \"3\".",
-                                                code: "invalid_format")])
-        }
-        return version
-    }
 }
 
 extension JSONValue {

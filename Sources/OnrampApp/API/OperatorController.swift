@@ -59,28 +59,12 @@ struct OperatorController {
     @Sendable func tenantOnboarding(_ req: Request) async throws -> Response {
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
-        return try await OnboardingController().respond(try await Self.session(of: tenant, scope, on: req.db), req)
+        return try req.onboardingResponse(try await TenantOverview.session(of: tenant, scope, on: req.db))
     }
 
     @Sendable func tenantAudit(_ req: Request) async throws -> AuditController.PageResponse {
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
-        return try await AuditController().page(req, scope)
-    }
-
-    /// Each tenant's onboarding columns, in one query.
-    static func onboardingSummaries(for ids: [UUID], on db: any Database, stalledAfterHours: Int,
-                                    now: Date = Date()) async throws -> [UUID: OnboardingSummary] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await OnboardingRepository(db: db).operatorSummaries(of: ids)
-        var summaries: [UUID: OnboardingSummary] = [:]
-        for row in rows {
-            summaries[row.tenantId] = OnboardingSummary(
-                state: row.state, progress: row.progress, currentStep: row.currentStep,
-                startedAt: row.startedAt, lastActivityAt: row.lastActivityAt, completedAt: row.completedAt,
-                stalled: OnboardingStall.isStalled(state: SessionState(rawValue: row.state) ?? .active, lastActivityAt: row.lastActivityAt,
-                                                   startedAt: row.startedAt, now: now, afterHours: stalledAfterHours))
-        }
-        return summaries
+        return try await req.auditEventPage(scope)
     }
 
     struct Query: Decodable {
@@ -93,28 +77,7 @@ struct OperatorController {
         let limit = errors.wholeNumber(try req.query.decode(Query.self).limit, field: "limit", label: "Limit",
                                        in: 1...500, fallback: 100)
         try errors.check()
-        return TenantPage(items: try await Self.tenants(limit: limit ?? 100, on: req.db,
+        return TenantPage(items: try await TenantOverview.tenants(limit: limit ?? 100, on: req.db,
                                                         stalledAfterHours: req.onramp.settings.stalledAfterHours))
-    }
-
-    /// The newest tenants with their member counts and onboarding (the API's list and the dashboard's rows).
-    static func tenants(limit: Int, on db: any Database, stalledAfterHours: Int) async throws -> [TenantSummary] {
-        let tenants = try await Tenant.query(on: db).sort(\.$createdAt, .descending).limit(limit).all()
-        let ids = try tenants.map { try $0.requireID() }
-        let memberships = ids.isEmpty ? [] : try await Membership.query(on: db).filter(\.$tenantID ~~ ids).all()
-        let counts = Dictionary(grouping: memberships, by: \.tenantID).mapValues(\.count)
-        let onboarding = try await onboardingSummaries(for: ids, on: db, stalledAfterHours: stalledAfterHours)
-        return try tenants.map { tenant in
-            let id = try tenant.requireID()
-            return TenantSummary(id: id, name: tenant.name, slug: tenant.slug, status: tenant.status.rawValue,
-                                 members: counts[id] ?? 0, createdAt: tenant.createdAt, activatedAt: tenant.activatedAt,
-                                 onboarding: onboarding[id])
-        }
-    }
-
-    /// A tenant's session for reading: operators never create one, so a tenant from before
-    /// onboarding shows a session not yet started.
-    static func session(of tenant: Tenant, _ scope: TenantScope, on db: any Database) async throws -> OnboardingSession {
-        try await OnboardingRepository(db: db).find(in: scope) ?? OnboardingSession.start(at: tenant.createdAt ?? Date())
     }
 }

@@ -163,7 +163,7 @@ struct TemplateController {
             summary = errors.requireText(text, field: "summary", label: "Summary", maxLength: 500) ?? ""
         }
         try errors.check()
-        let session = try await OnboardingController().load(req, scope)
+        let session = try await req.onboardingSession(scope)
         let content = CustomTemplateContent.extract(from: session)
         let encoded = String(decoding: try OnboardingRepository.encoder.encode(content), as: UTF8.self)
         let sharing: CustomTemplate.Sharing = body.shareWithPlatform == true ? .submitted : .private
@@ -236,8 +236,7 @@ struct TemplateController {
     @Sendable func apply(_ req: Request) async throws -> Response {
         let (scope, _) = try req.requireTenant(.onboardingManage)
         let found = try await template(req, scope)
-        let onboarding = OnboardingController()
-        return try await onboarding.mutate(req, version: try onboarding.versionBody(req), action: "template.applied", step: nil) { session, now in
+        return try await req.changeOnboarding(version: try req.onboardingVersionBody(), action: "template.applied", step: nil) { session, now in
             switch found {
             case .builtin(let template):
                 try session.apply(template, at: now)

@@ -28,7 +28,7 @@ struct OperatorPages {
     @Sendable func dashboard(_ req: Request) async throws -> Response {
         guard req.principal?.isOperator == true else { return try refuse(req) }
         let hours = req.onramp.settings.stalledAfterHours
-        let tenants = try await OperatorController.tenants(limit: 500, on: req.db, stalledAfterHours: hours)
+        let tenants = try await TenantOverview.tenants(limit: 500, on: req.db, stalledAfterHours: hours)
         let rows = tenants.map { tenant -> [String: Any] in
             let id = tenant.id
             let summary = tenant.onboarding
@@ -52,7 +52,7 @@ struct OperatorPages {
         guard req.principal?.isOperator == true else { return try refuse(req) }
         let (scope, _) = try await req.requireOperatorScope(.platformTenantsRead)
         let tenant = try await TenantRepository(db: req.db).current(scope)
-        let session = try await OperatorController.session(of: tenant, scope, on: req.db)
+        let session = try await TenantOverview.session(of: tenant, scope, on: req.db)
         let events = try await AuditRepository(db: req.db).page(in: scope, before: nil, limit: 200)
         let hours = req.onramp.settings.stalledAfterHours
         let lastActivity = session.lastActivityAt
@@ -66,7 +66,7 @@ struct OperatorPages {
             "steps": OnboardingStepID.allCases.map { step -> [String: Any] in
                 let record = session.record(step)
                 return ["id": step.rawValue, "title": step.title, "state": record.state.rawValue,
-                        "stateLabel": WizardController.stateLabel(record.state), "required": session.isRequired(step),
+                        "stateLabel": record.state.label, "required": session.isRequired(step),
                         "minutes": Int((record.secondsSpent / 60).rounded()), "completed": Self.formatted(record.completedAt)]
             },
             "events": events.map { event -> [String: Any] in

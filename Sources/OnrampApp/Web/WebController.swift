@@ -64,7 +64,7 @@ struct WebController {
         ]
         if let tenant = principal.tenant {
             let record = try await TenantRepository(db: req.db).current(tenant.scope)
-            let session = try await OnboardingController().load(req, tenant.scope)
+            let session = try await req.onboardingSession(tenant.scope)
             context["tenantName"] = record.name
             context["role"] = tenant.roleName
             context["canManage"] = tenant.can(.onboardingManage)

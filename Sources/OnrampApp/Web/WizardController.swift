@@ -26,7 +26,7 @@ struct WizardController {
 
     @Sendable func start(_ req: Request) async throws -> Response {
         guard let (scope, _) = try scope(req) else { return signInFirst(req) }
-        let session = try await OnboardingController().load(req, scope)
+        let session = try await req.onboardingSession(scope)
         return req.redirect(to: "/onboarding/\(session.currentStep.rawValue)", redirectType: .normal)
     }
 
@@ -40,7 +40,7 @@ struct WizardController {
         guard let raw = req.parameters.get("step"), let step = OnboardingStepID(rawValue: raw) else {
             throw Problem.notFound("That onboarding step")
         }
-        let session = try await OnboardingController().load(req, scope)
+        let session = try await req.onboardingSession(scope)
         let tenant = try await TenantRepository(db: req.db).current(scope)
         let form = WizardForms.form(for: step)
         let record = session.record(step)
@@ -60,7 +60,7 @@ struct WizardController {
             "step": [
                 "id": step.rawValue, "title": step.title, "intro": form.intro, "help": form.help,
                 "required": session.isRequired(step), "optional": !session.isRequired(step),
-                "state": record.state.rawValue, "stateLabel": Self.stateLabel(record.state),
+                "state": record.state.rawValue, "stateLabel": record.state.label,
                 "isDone": record.state == .completed || record.state == .skipped,
                 "isReview": step == .review, "isDataImport": step == .dataImport, "isBranding": step == .branding, "isOrganization": step == .organization,
                 "number": index + 1, "count": all.count,
@@ -71,7 +71,7 @@ struct WizardController {
             "steps": all.map { other -> [String: Any] in
                 let state = session.record(other).state
                 return ["id": other.rawValue, "title": other.title, "state": state.rawValue,
-                        "stateLabel": Self.stateLabel(state), "current": other == step,
+                        "stateLabel": state.label, "current": other == step,
                         "required": session.isRequired(other), "href": "/onboarding/\(other.rawValue)"]
             },
             "groups": form.groups.map { group -> [String: Any] in
@@ -94,7 +94,7 @@ struct WizardController {
                 let otherRecord = session.record(other)
                 let values = OnboardingSecrets.redacted(.object(otherRecord.config)).objectValue ?? [:]
                 return ["title": other.title, "href": "/onboarding/\(other.rawValue)",
-                        "stateLabel": Self.stateLabel(otherRecord.state), "state": otherRecord.state.rawValue,
+                        "stateLabel": otherRecord.state.label, "state": otherRecord.state.rawValue,
                         "items": Self.flatten(values).map { ["key": $0.key, "value": $0.value] },
                         "empty": values.isEmpty]
             }
@@ -104,15 +104,6 @@ struct WizardController {
             response.headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.brandingPreviewPolicy)
         }
         return response
-    }
-
-    static func stateLabel(_ state: StepState) -> String {
-        switch state {
-        case .notStarted: "Not started"
-        case .inProgress: "In progress"
-        case .completed: "Completed"
-        case .skipped: "Skipped"
-        }
     }
 
     static func value(at path: String, in config: [String: ConfigValue]) -> ConfigValue? {
@@ -194,6 +185,18 @@ struct WizardController {
                 }.joined(separator: "; "))]
             default: return [(name, text(value))]
             }
+        }
+    }
+}
+
+extension StepState {
+    /// How pages name the state.
+    var label: String {
+        switch self {
+        case .notStarted: "Not started"
+        case .inProgress: "In progress"
+        case .completed: "Completed"
+        case .skipped: "Skipped"
         }
     }
 }
