@@ -1,0 +1,262 @@
+import Foundation
+import NIOCore
+import OnrampDomain
+@testable import OnrampApp
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every API body type against the schema `/openapi.json` publishes for it.
+@Suite("API schemas")
+struct APISchemaTests {
+    /// Components no operation reaches that are kept on purpose (none today).
+    static let deliberatelyKept: Set<String> = []
+
+    /// The served document, parsed.
+    static func servedDocument(_ app: Application) async throws -> JSONValue {
+        let response = try await app.testing().sendRequest(.GET, "/openapi.json")
+        #expect(response.status == .ok)
+        return try #require(JSONValue.parse(response.body.string))
+    }
+
+    /// `example` as the API sends it: the global JSON encoder that responses use.
+    static func encodedExample<T: APISchema>(_ type: T.Type) throws -> JSONValue {
+        var body = ByteBufferAllocator().buffer(capacity: 1024)
+        var headers = HTTPHeaders()
+        try ContentConfiguration.global.requireEncoder(for: .json).encode(T.example, to: &body, headers: &headers)
+        return try #require(JSONValue.parse(body.readString(length: body.readableBytes) ?? ""), "\(T.schemaName) did not encode as JSON")
+    }
+
+    @Test func everyExampleMatchesThePublishedSchema() async throws {
+        try await withOnrampApp { app in
+            let document = try await Self.servedDocument(app)
+            var validator = JSONSchemaValidator(document: document)
+            // Every member an example sends must be documented; only actions are open (each
+            // type of action has members of its own).
+            validator.membersMustBeDocumented = true
+            validator.openComponents = ["RoutingAction"]
+            #expect(APISchemas.all.count > 80)
+            for type in APISchemas.all {
+                let name = type.schemaName
+                _ = try #require(document["components"]?["schemas"]?[name], "\(name) is not published")
+                let example = try Self.encodedExample(type)
+                let errors = validator.errors(example, against: ["$ref": .string("#/components/schemas/\(name)")], at: name)
+                #expect(errors.isEmpty, "\(name)'s example does not match its schema:\n\(errors.joined(separator: "\n"))")
+            }
+        }
+    }
+
+    @Test func publishedComponentsAreTheRegisteredTypes() async throws {
+        let names = APISchemas.all.map { $0.schemaName }
+        #expect(Set(names).count == names.count, "two types share a schema name")
+        try await withOnrampApp { app in
+            let document = try await Self.servedDocument(app)
+            let published = try #require(document["components"]?["schemas"]?.objectValue)
+            #expect(Set(published.keys) == Set(names))
+            for type in APISchemas.all { #expect(published[type.schemaName] == type.schema, "\(type.schemaName) is published differently") }
+        }
+    }
+
+    @Test func everyRefResolvesAndEveryComponentIsUsed() async throws {
+        try await withOnrampApp { app in
+            let document = try await Self.servedDocument(app)
+            let validator = JSONSchemaValidator(document: document)
+            let components = try #require(document["components"]?["schemas"]?.objectValue)
+            var everyRef: [String] = []
+            Self.collectRefs(document, into: &everyRef)
+            #expect(!everyRef.isEmpty)
+            for ref in everyRef { #expect(validator.resolve(ref) != nil, "unresolved $ref \(ref)") }
+
+            // Components reached from the paths, directly or through other components.
+            var pending: [String] = []
+            Self.collectRefs(try #require(document["paths"]), into: &pending)
+            var reached: Set<String> = []
+            while let ref = pending.popLast() {
+                let name = String(ref.dropFirst("#/components/schemas/".count))
+                guard ref.hasPrefix("#/components/schemas/"), reached.insert(name).inserted, let schema = components[name] else { continue }
+                Self.collectRefs(schema, into: &pending)
+            }
+            let unused = Set(components.keys).subtracting(reached).subtracting(Self.deliberatelyKept)
+            #expect(unused.isEmpty, "components no operation uses: \(unused.sorted())")
+        }
+    }
+
+    /// The request examples pass the checks the handlers make (the domain's validators).
+    @Test func requestExamplesPassTheDomainValidators() throws {
+        let ticket = TicketsController.CreateRequest.example
+        _ = try TicketDraft.validate(subject: ticket.subject, body: ticket.body, priority: ticket.priority, channel: ticket.channel,
+                                     requesterEmail: ticket.requester?.email, requesterName: ticket.requester?.name,
+                                     tags: ticket.tags, customFields: ticket.customFields, team: ticket.team)
+        let policy = SLAController.PolicyInput.example
+        #expect(policy.policy.problems().isEmpty)
+        #expect(policy.escalation?.problems().isEmpty == true)
+        #expect(RoutingRule.example.validate().isEmpty)
+        #expect(ImportOptions.example.problems().isEmpty)
+        let calendar = SLAController.CalendarInput.example
+        _ = try BusinessCalendar.parse(timeZone: calendar.timeZone ?? "", hours: calendar.hours ?? [:], holidays: calendar.holidays ?? [])
+        let profile = TeamController.ProfileInput.example
+        _ = try profile.document.profile(id: UUID(), name: "Maya Lindqvist", availability: .online, openTickets: 0)
+    }
+
+    /// The request examples, sent as they are, are accepted by their operations.
+    @Test func requestExamplesAreAccepted() async throws {
+        try await withOnrampApp { app in
+            func send<T: APISchema>(_ method: HTTPMethod, _ path: String, _ type: T.Type, headers: HTTPHeaders = [:],
+                                    expect status: HTTPResponseStatus) async throws -> [String: Any] {
+                var all = headers
+                all.add(name: "Content-Type", value: "application/json")
+                let body = ByteBuffer(bytes: try JSONEncoder().encode(try Self.encodedExample(type)))
+                let response = try await app.testing().sendRequest(method, path, headers: all, body: body)
+                #expect(response.status == status, "\(T.schemaName) → \(method) \(path): \(response.status) \(response.body.string)")
+                return (try? response.jsonObject()) ?? [:]
+            }
+            let signedUp = try await send(.POST, "/api/v1/auth/signup", AuthController.SignupRequest.self, expect: .created)
+            let token = try #require(signedUp["api_token"] as? String)
+            let userID = try #require((signedUp["user"] as? [String: Any])?["id"] as? String)
+            _ = try await send(.POST, "/api/v1/auth/login", AuthController.LoginRequest.self, expect: .ok)
+            let bearer: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            _ = try await send(.POST, "/api/v1/api-tokens", APITokenController.CreateRequest.self, headers: bearer, expect: .created)
+            let ticket = try await send(.POST, "/api/v1/tickets", TicketsController.CreateRequest.self, headers: bearer, expect: .created)
+            let ticketID = try #require(ticket["id"] as? String)
+            _ = try await send(.POST, "/api/v1/tickets/\(ticketID)/messages", TicketsController.MessageRequest.self, headers: bearer,
+                               expect: .created)
+            _ = try await send(.POST, "/api/v1/routing-rules", RoutingRulesController.RuleInput.self, headers: bearer, expect: .created)
+            _ = try await send(.POST, "/api/v1/tickets/\(ticketID)/routing-dry-run", RoutingRulesController.DryRunRequest.self,
+                               headers: bearer, expect: .ok)
+            _ = try await send(.POST, "/api/v1/business-calendars", SLAController.CalendarInput.self, headers: bearer, expect: .created)
+            _ = try await send(.POST, "/api/v1/sla-policies", SLAController.PolicyInput.self, headers: bearer, expect: .created)
+            _ = try await send(.POST, "/api/v1/roles", TeamController.CustomRoleInput.self, headers: bearer, expect: .created)
+            _ = try await send(.PUT, "/api/v1/agents/\(userID)/profile", TeamController.ProfileInput.self, headers: bearer, expect: .ok)
+            _ = try await send(.PUT, "/api/v1/assignment-settings", AssignmentSettings.Settings.self, headers: bearer, expect: .ok)
+            _ = try await send(.POST, "/api/v1/invitations", InvitationsController.CreateInput.self, headers: bearer, expect: .created)
+            _ = try await send(.POST, "/api/v1/templates", TemplateController.CreateRequest.self, headers: bearer, expect: .created)
+            _ = try await send(.PUT, "/api/v1/me/tour", WelcomeController.TourRequest.self, headers: bearer, expect: .ok)
+        }
+    }
+
+    static func collectRefs(_ value: JSONValue, into refs: inout [String]) {
+        switch value {
+        case .object(let members):
+            if case .string(let ref)? = members["$ref"] { refs.append(ref) }
+            for member in members.values { collectRefs(member, into: &refs) }
+        case .array(let items):
+            for item in items { collectRefs(item, into: &refs) }
+        default:
+            break
+        }
+    }
+}
+
+/// The validator the suite above relies on must refuse what a schema forbids.
+@Suite("JSON schema validator")
+struct JSONSchemaValidatorTests {
+    static let document: JSONValue = [
+        "components": ["schemas": [
+            "Person": [
+                "type": "object",
+                "properties": [
+                    "id": ["type": "string", "format": "uuid"],
+                    "name": ["type": "string", "minLength": 1, "maxLength": 5],
+                    "age": ["type": "integer", "minimum": 0, "maximum": 150],
+                    "role": ["type": ["string", "null"], "enum": ["owner", "agent", .null]],
+                    "kind": ["const": "person"],
+                    "email": ["type": "string", "format": "email"],
+                    "born_at": ["type": "string", "format": "date-time"],
+                    "code": ["type": "string", "pattern": "^[A-Z]{3}$"],
+                    "tags": ["type": "array", "items": ["type": "string"], "minItems": 1, "maxItems": 2],
+                    "friend": ["oneOf": [["$ref": "#/components/schemas/Person"], ["type": "null"]]],
+                    "score": ["anyOf": [["type": "integer"], ["type": "string", "enum": ["none"]]]],
+                    "counts": ["type": "object", "propertyNames": ["enum": ["a", "b"]], "additionalProperties": ["type": "integer"]],
+                ],
+                "required": ["id", "name"],
+                "additionalProperties": false,
+            ],
+        ]],
+    ]
+    let validator = JSONSchemaValidator(document: Self.document)
+    let person: JSONValue = ["$ref": "#/components/schemas/Person"]
+    let valid: [String: JSONValue] = [
+        "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "name": "Ada", "age": 36, "role": "owner", "kind": "person",
+        "email": "ada@example.com", "born_at": "1815-12-10T09:00:00Z", "code": "ABC", "tags": ["math"],
+        "friend": ["id": "7c9e6679-7425-40de-944b-e07fc1f90ae8", "name": "Bob", "role": .null], "score": "none", "counts": ["a": 1],
+    ]
+
+    func errors(changing key: String, to value: JSONValue?) -> [String] {
+        var members = valid
+        members[key] = value
+        return validator.errors(.object(members), against: person)
+    }
+
+    @Test func acceptsAValidValue() {
+        #expect(validator.errors(.object(valid), against: person) == [])
+        #expect(errors(changing: "age", to: .double(150)).isEmpty, "a whole number written with a fraction is an integer")
+        #expect(errors(changing: "role", to: .null).isEmpty)
+    }
+
+    @Test func rejectsWrongTypes() {
+        #expect(!errors(changing: "name", to: 5).isEmpty)
+        #expect(!errors(changing: "age", to: "36").isEmpty)
+        #expect(!errors(changing: "age", to: .double(36.5)).isEmpty)
+        #expect(!errors(changing: "age", to: .null).isEmpty)
+        #expect(!errors(changing: "tags", to: ["math": "yes"]).isEmpty)
+        #expect(!errors(changing: "tags", to: [1]).isEmpty)
+        #expect(!validator.errors(["a"], against: person).isEmpty)
+    }
+
+    @Test func rejectsMissingRequiredMembers() {
+        #expect(errors(changing: "id", to: nil).contains { $0.contains("required member id") })
+        #expect(!validator.errors(["friend": .null], against: person).isEmpty)
+    }
+
+    @Test func rejectsOutOfRangeValues() {
+        #expect(!errors(changing: "age", to: -1).isEmpty)
+        #expect(!errors(changing: "age", to: 151).isEmpty)
+        #expect(!errors(changing: "name", to: "").isEmpty)
+        #expect(!errors(changing: "name", to: "Adelaide").isEmpty)
+        #expect(errors(changing: "name", to: "Zoë😀").isEmpty, "lengths count code points")
+        #expect(!errors(changing: "tags", to: []).isEmpty)
+        #expect(!errors(changing: "tags", to: ["a", "b", "c"]).isEmpty)
+    }
+
+    @Test func rejectsValuesOutsideEnumsConstantsPatternsAndFormats() {
+        #expect(!errors(changing: "role", to: "admin").isEmpty)
+        #expect(!errors(changing: "kind", to: "robot").isEmpty)
+        #expect(!errors(changing: "code", to: "abc").isEmpty)
+        #expect(!errors(changing: "id", to: "not-a-uuid").isEmpty)
+        #expect(!errors(changing: "email", to: "ada.example.com").isEmpty)
+        #expect(!errors(changing: "born_at", to: "10 December 1815").isEmpty)
+        #expect(!errors(changing: "born_at", to: "1815-12-10").isEmpty)
+        #expect(!errors(changing: "counts", to: ["c": 1]).isEmpty, "property names outside propertyNames")
+        #expect(!errors(changing: "counts", to: ["a": "one"]).isEmpty, "additionalProperties as a schema")
+    }
+
+    @Test func rejectsUnknownMembersWhenAdditionalPropertiesIsFalse() {
+        #expect(errors(changing: "nickname", to: "Ada").contains { $0.contains("unknown member nickname") })
+    }
+
+    @Test func checksRefsOneOfAndAnyOf() {
+        #expect(!errors(changing: "friend", to: ["name": "Bob"]).isEmpty, "the referenced schema's required members")
+        #expect(!errors(changing: "friend", to: "Bob").isEmpty)
+        #expect(!errors(changing: "score", to: "many").isEmpty)
+        #expect(errors(changing: "score", to: 3).isEmpty)
+        let both: JSONValue = ["oneOf": [["type": "integer"], ["type": "number"]]]
+        #expect(!validator.errors(3, against: both).isEmpty, "oneOf refuses a value two schemas match")
+        #expect(!validator.errors(1, against: ["$ref": "#/components/schemas/Nobody"]).isEmpty)
+    }
+
+    @Test func findsUndocumentedMembersWhenAskedTo() {
+        let open: JSONValue = ["type": "object", "properties": ["id": ["type": "integer"]], "additionalProperties": true]
+        #expect(validator.errors(["id": 1, "extra": 2], against: open).isEmpty, "JSON Schema allows them")
+        var strict = validator
+        strict.membersMustBeDocumented = true
+        #expect(!strict.errors(["id": 1, "extra": 2], against: open).isEmpty)
+        #expect(!strict.errors([["id": 1, "extra": 2]], against: ["type": "array", "items": open]).isEmpty)
+        #expect(strict.errors(["a": 1], against: ["type": "object", "additionalProperties": ["type": "integer"]]).isEmpty, "maps stay maps")
+        strict.openComponents = ["Person"]
+        #expect(strict.errors(.object(valid), against: person).isEmpty)
+    }
+
+    @Test func refusesKeywordsItDoesNotCheck() {
+        #expect(!validator.errors(1, against: ["type": "integer", "multipleOf": 2]).isEmpty)
+    }
+}
