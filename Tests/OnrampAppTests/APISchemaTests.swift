@@ -98,39 +98,137 @@ struct APISchemaTests {
         _ = try profile.document.profile(id: UUID(), name: "Maya Lindqvist", availability: .online, openTickets: 0)
     }
 
-    /// The request examples, sent as they are, are accepted by their operations.
-    @Test func requestExamplesAreAccepted() async throws {
-        try await withOnrampApp { app in
-            func send<T: APISchema>(_ method: HTTPMethod, _ path: String, _ type: T.Type, headers: HTTPHeaders = [:],
-                                    expect status: HTTPResponseStatus) async throws -> [String: Any] {
-                var all = headers
-                all.add(name: "Content-Type", value: "application/json")
-                let body = ByteBuffer(bytes: try JSONEncoder().encode(try Self.encodedExample(type)))
-                let response = try await app.testing().sendRequest(method, path, headers: all, body: body)
-                #expect(response.status == status, "\(T.schemaName) → \(method) \(path): \(response.status) \(response.body.string)")
-                return (try? response.jsonObject()) ?? [:]
+    /// Calls operations and checks each answer against what `/openapi.json` documents for the
+    /// operation and the status (members must be documented, as for the examples).
+    struct DocumentedClient {
+        let app: Application
+        let document: JSONValue
+        let validator: JSONSchemaValidator
+
+        init(_ app: Application) async throws {
+            self.app = app
+            document = try await APISchemaTests.servedDocument(app)
+            var validator = JSONSchemaValidator(document: document)
+            validator.membersMustBeDocumented = true
+            validator.openComponents = ["RoutingAction"]
+            self.validator = validator
+        }
+
+        /// Sends `body` to the operation at `template` (its `{parameters}` filled from
+        /// `parameters`), expects `status`, and returns the answer's JSON.
+        @discardableResult
+        func call(_ method: HTTPMethod, _ template: String, _ parameters: [String: String] = [:], body: JSONValue? = nil,
+                  headers: HTTPHeaders = [:], expect status: HTTPResponseStatus,
+                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+            var path = template
+            for (name, value) in parameters { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            var all = headers
+            var buffer: ByteBuffer?
+            if let body {
+                all.replaceOrAdd(name: .contentType, value: "application/json")
+                buffer = ByteBuffer(bytes: try JSONEncoder().encode(body))
             }
-            let signedUp = try await send(.POST, "/api/v1/auth/signup", AuthController.SignupRequest.self, expect: .created)
-            let token = try #require(signedUp["api_token"] as? String)
-            let userID = try #require((signedUp["user"] as? [String: Any])?["id"] as? String)
-            _ = try await send(.POST, "/api/v1/auth/login", AuthController.LoginRequest.self, expect: .ok)
+            let response = try await app.testing().sendRequest(method, path, headers: all, body: buffer)
+            let name = "\(method) \(template)"
+            #expect(response.status == status, "\(name): \(response.status) \(response.body.string)", sourceLocation: sourceLocation)
+            let documented = document["paths"]?[template]?[method.rawValue.lowercased()]?["responses"]?[String(response.status.code)]
+            #expect(documented != nil, "\(name) answered \(response.status.code), which it does not document", sourceLocation: sourceLocation)
+            let value = JSONValue.parse(response.body.string) ?? .null
+            if let content = documented?["content"]?.objectValue {
+                let schema = try #require(content["application/json"]?["schema"] ?? content["application/problem+json"]?["schema"],
+                                          "\(name): no JSON schema for \(response.status.code)", sourceLocation: sourceLocation)
+                let errors = validator.errors(value, against: schema, at: name)
+                #expect(errors.isEmpty, "\(name)'s answer does not match its schema:\n\(errors.joined(separator: "\n"))",
+                        sourceLocation: sourceLocation)
+            }
+            return value
+        }
+
+        /// `example`, as it is sent.
+        func body<T: APISchema>(_ type: T.Type) throws -> JSONValue { try APISchemaTests.encodedExample(type) }
+    }
+
+    /// The request examples, sent as they are, are accepted by their operations; and what the
+    /// operations answer, with real data, matches the schemas they publish.
+    @Test func requestExamplesAreAcceptedAndAnswersMatchTheirSchemas() async throws {
+        try await withOnrampApp { app in
+            let client = try await DocumentedClient(app)
+            let signedUp = try await client.call(.POST, "/api/v1/auth/signup", body: client.body(AuthController.SignupRequest.self),
+                                                 expect: .created)
+            let token = try #require(signedUp["api_token"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            let userID = try #require(signedUp["user"]?["id"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            let tenantID = try #require(signedUp["tenant"]?["id"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            try await client.call(.POST, "/api/v1/auth/login", body: client.body(AuthController.LoginRequest.self), expect: .ok)
             let bearer: HTTPHeaders = ["Authorization": "Bearer \(token)"]
-            _ = try await send(.POST, "/api/v1/api-tokens", APITokenController.CreateRequest.self, headers: bearer, expect: .created)
-            let ticket = try await send(.POST, "/api/v1/tickets", TicketsController.CreateRequest.self, headers: bearer, expect: .created)
-            let ticketID = try #require(ticket["id"] as? String)
-            _ = try await send(.POST, "/api/v1/tickets/\(ticketID)/messages", TicketsController.MessageRequest.self, headers: bearer,
-                               expect: .created)
-            _ = try await send(.POST, "/api/v1/routing-rules", RoutingRulesController.RuleInput.self, headers: bearer, expect: .created)
-            _ = try await send(.POST, "/api/v1/tickets/\(ticketID)/routing-dry-run", RoutingRulesController.DryRunRequest.self,
-                               headers: bearer, expect: .ok)
-            _ = try await send(.POST, "/api/v1/business-calendars", SLAController.CalendarInput.self, headers: bearer, expect: .created)
-            _ = try await send(.POST, "/api/v1/sla-policies", SLAController.PolicyInput.self, headers: bearer, expect: .created)
-            _ = try await send(.POST, "/api/v1/roles", TeamController.CustomRoleInput.self, headers: bearer, expect: .created)
-            _ = try await send(.PUT, "/api/v1/agents/\(userID)/profile", TeamController.ProfileInput.self, headers: bearer, expect: .ok)
-            _ = try await send(.PUT, "/api/v1/assignment-settings", AssignmentSettings.Settings.self, headers: bearer, expect: .ok)
-            _ = try await send(.POST, "/api/v1/invitations", InvitationsController.CreateInput.self, headers: bearer, expect: .created)
-            _ = try await send(.POST, "/api/v1/templates", TemplateController.CreateRequest.self, headers: bearer, expect: .created)
-            _ = try await send(.PUT, "/api/v1/me/tour", WelcomeController.TourRequest.self, headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/me", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/api-tokens", body: client.body(APITokenController.CreateRequest.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/api-tokens", headers: bearer, expect: .ok)
+
+            // Onboarding and templates
+            try await client.call(.GET, "/api/v1/onboarding", headers: bearer, expect: .ok)
+            try await client.call(.PATCH, "/api/v1/onboarding/steps/{stepId}", ["stepId": "organization"],
+                                  body: ["config": client.body(OnboardingController.UpdateRequest.self)["config"] ?? [:]], headers: bearer,
+                                  expect: .ok)
+            try await client.call(.GET, "/api/v1/onboarding/checklist", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/onboarding/suggestions", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/templates", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/templates/{templateId}", ["templateId": "ecommerce"], headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/templates", body: client.body(TemplateController.CreateRequest.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/me/tour", headers: bearer, expect: .ok)
+            try await client.call(.PUT, "/api/v1/me/tour", body: client.body(WelcomeController.TourRequest.self), headers: bearer, expect: .ok)
+
+            // Tickets, routing, SLAs
+            let ticket = try await client.call(.POST, "/api/v1/tickets", body: client.body(TicketsController.CreateRequest.self),
+                                               headers: bearer, expect: .created)
+            let ticketID = try #require(ticket["id"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            try await client.call(.POST, "/api/v1/tickets/{ticketId}/messages", ["ticketId": ticketID],
+                                  body: client.body(TicketsController.MessageRequest.self), headers: bearer, expect: .created)
+            try await client.call(.PATCH, "/api/v1/tickets/{ticketId}", ["ticketId": ticketID],
+                                  body: ["status": "pending", "assignee_id": .string(userID), "tags": ["warranty"]], headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/tickets/{ticketId}", ["ticketId": ticketID], headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/tickets", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/routing-rules", body: client.body(RoutingRulesController.RuleInput.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/routing-rules", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/tickets/{ticketId}/routing-dry-run", ["ticketId": ticketID],
+                                  body: client.body(RoutingRulesController.DryRunRequest.self), headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/business-calendars", body: client.body(SLAController.CalendarInput.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/business-calendars", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/sla-policies", body: client.body(SLAController.PolicyInput.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/sla-policies", headers: bearer, expect: .ok)
+
+            // Team
+            try await client.call(.POST, "/api/v1/roles", body: client.body(TeamController.CustomRoleInput.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/roles", headers: bearer, expect: .ok)
+            try await client.call(.PUT, "/api/v1/agents/{userId}/profile", ["userId": userID], body: client.body(TeamController.ProfileInput.self),
+                                  headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/agents", headers: bearer, expect: .ok)
+            try await client.call(.PUT, "/api/v1/assignment-settings", body: client.body(AssignmentSettings.Settings.self), headers: bearer,
+                                  expect: .ok)
+            try await client.call(.GET, "/api/v1/assignment-settings", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/invitations", body: client.body(InvitationsController.CreateInput.self), headers: bearer,
+                                  expect: .created)
+            try await client.call(.GET, "/api/v1/invitations", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/team/dashboard", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/jobs", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/imports", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/samples", headers: bearer, expect: .ok)
+            try await client.call(.GET, "/api/v1/audit-events", headers: bearer, expect: .ok)
+
+            // Problems are documented too.
+            try await client.call(.POST, "/api/v1/tickets", body: ["subject": " "], headers: bearer, expect: .unprocessableEntity)
+            try await client.call(.GET, "/api/v1/tickets/{ticketId}", ["ticketId": UUID().uuidString], headers: bearer, expect: .notFound)
+
+            // The operator's view
+            let ops = try await app.signUpOperator()
+            try await client.call(.GET, "/api/v1/operator/tenants", headers: ops, expect: .ok)
+            try await client.call(.GET, "/api/v1/operator/tenants/{tenantId}/onboarding", ["tenantId": tenantID], headers: ops, expect: .ok)
+            try await client.call(.GET, "/api/v1/operator/tenants/{tenantId}/audit-events", ["tenantId": tenantID], headers: ops, expect: .ok)
         }
     }
 
