@@ -117,8 +117,8 @@ struct APISchemaTests {
         /// Sends `body` to the operation at `template` (its `{parameters}` filled from
         /// `parameters`), expects `status`, and returns the answer's JSON.
         @discardableResult
-        func call(_ method: HTTPMethod, _ template: String, _ parameters: [String: String] = [:], body: JSONValue? = nil,
-                  headers: HTTPHeaders = [:], expect status: HTTPResponseStatus,
+        func call(_ method: HTTPMethod, _ template: String, _ parameters: [String: String] = [:], query: String = "", body: JSONValue? = nil,
+                  upload: (mediaType: String, text: String)? = nil, headers: HTTPHeaders = [:], expect status: HTTPResponseStatus,
                   sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
             var path = template
             for (name, value) in parameters { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
@@ -128,7 +128,11 @@ struct APISchemaTests {
                 all.replaceOrAdd(name: .contentType, value: "application/json")
                 buffer = ByteBuffer(bytes: try JSONEncoder().encode(body))
             }
-            let response = try await app.testing().sendRequest(method, path, headers: all, body: buffer)
+            if let upload {
+                all.replaceOrAdd(name: .contentType, value: upload.mediaType)
+                buffer = ByteBuffer(string: upload.text)
+            }
+            let response = try await app.testing().sendRequest(method, path + query, headers: all, body: buffer)
             let name = "\(method) \(template)"
             #expect(response.status == status, "\(name): \(response.status) \(response.body.string)", sourceLocation: sourceLocation)
             let documented = document["paths"]?[template]?[method.rawValue.lowercased()]?["responses"]?[String(response.status.code)]
@@ -215,6 +219,29 @@ struct APISchemaTests {
                                   expect: .created)
             try await client.call(.GET, "/api/v1/invitations", headers: bearer, expect: .ok)
             try await client.call(.GET, "/api/v1/team/dashboard", headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/templates/{templateId}/workflows", ["templateId": "ecommerce"],
+                                  body: client.body(WorkflowTemplatesController.Input.self), headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/sandbox", headers: bearer, expect: .created)
+            try await client.call(.GET, "/api/v1/sandbox", headers: bearer, expect: .ok)
+
+            // An import, to its start
+            let csv = "Id,Subject,Requester email,Requester,Status,Priority,Created at\n"
+                + "48213,Tent pole snapped on first trip,jonas.berg@example.se,Jonas Berg,open,high,2026-02-03T10:00:00Z\n"
+                + "48214,Where is my order?,lina@example.se,Lina Ek,solved,normal,2026-02-04T11:30:00Z\n"
+            let upload = try await client.call(.POST, "/api/v1/imports", query: "?file_name=tickets.csv", upload: ("text/csv", csv),
+                                               headers: bearer, expect: .created)
+            let importID = try #require(upload["id"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            try await client.call(.GET, "/api/v1/imports/{importId}", ["importId": importID], headers: bearer, expect: .ok)
+            let mapping = try await client.call(.GET, "/api/v1/imports/{importId}/mapping", ["importId": importID], headers: bearer, expect: .ok)
+            try await client.call(.PUT, "/api/v1/imports/{importId}/mapping", ["importId": importID],
+                                  body: ["object": mapping["object"] ?? "tickets", "entries": mapping["entries"] ?? [],
+                                         "options": client.body(ImportOptions.self)],
+                                  headers: bearer, expect: .ok)
+            try await client.call(.POST, "/api/v1/imports/{importId}/preview", ["importId": importID], headers: bearer, expect: .ok)
+            let started = try await client.call(.POST, "/api/v1/imports/{importId}/start", ["importId": importID], headers: bearer,
+                                                expect: .accepted)
+            let jobID = try #require(started["job_id"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+            try await client.call(.GET, "/api/v1/jobs/{jobId}", ["jobId": jobID], headers: bearer, expect: .ok)
             try await client.call(.GET, "/api/v1/jobs", headers: bearer, expect: .ok)
             try await client.call(.GET, "/api/v1/imports", headers: bearer, expect: .ok)
             try await client.call(.GET, "/api/v1/samples", headers: bearer, expect: .ok)
