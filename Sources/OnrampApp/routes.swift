@@ -27,7 +27,7 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
     AssignmentSettings().register(on: app.routes, registry: registry)
 
     app.get("openapi.json") { req async throws -> Response in
-        let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: Schemas.all)
+        let document = OpenAPIDocument.build(operations: req.onramp.operations.all, schemas: APISchemas.components)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let response = Response(status: .ok, body: .init(data: try encoder.encode(document)))

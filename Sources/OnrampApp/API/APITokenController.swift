@@ -47,13 +47,13 @@ struct APITokenController {
         api.register(.init(
             id: "createApiToken", method: .POST, path: "/api/v1/api-tokens", tag: "API tokens",
             summary: "Create an API token; its secret is returned once",
-            requestBody: Schemas.ref("CreateApiTokenRequest"),
-            responses: [.init(status: 201, description: "Created.", schema: Schemas.ref("CreatedApiToken"))]
+            requestBody: Schemas.ref(APITokenController.CreateRequest.self),
+            responses: [.init(status: 201, description: "Created.", schema: Schemas.ref(APITokenController.CreatedResponse.self))]
         ), in: registry, use: create)
         api.register(.init(
             id: "listApiTokens", method: .GET, path: "/api/v1/api-tokens", tag: "API tokens",
             summary: "List API tokens (your own; owners and admins see the whole tenant's)",
-            responses: [.init(status: 200, description: "The tokens, newest first.", schema: Schemas.ref("ApiTokenList"))]
+            responses: [.init(status: 200, description: "The tokens, newest first.", schema: Schemas.ref(APITokenController.ListResponse.self))]
         ), in: registry, use: list)
         api.register(.init(
             id: "revokeApiToken", method: .DELETE, path: "/api/v1/api-tokens/{tokenId}", tag: "API tokens",
@@ -116,4 +116,65 @@ struct APITokenController {
         }
         return Response(status: .noContent)
     }
+}
+
+// MARK: - API schemas
+
+extension APITokenController.CreateRequest: APISchema {
+    static let schemaName = "CreateApiTokenRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "name": Schema.text("What the token is for.", maxLength: 100),
+            "expires_in_days": ["type": ["integer", "null"], "minimum": 1, "maximum": 3650,
+                                "description": "Days until it stops working; omit or null for no expiry."],
+        ], required: ["name"])
+    }
+    static var example: Self { Self(name: "Zapier sync", expiresInDays: 90) }
+}
+
+extension APITokenController.TokenResponse: APISchema {
+    static let schemaName = "ApiToken"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "name": Schema.string(), "prefix": Schema.string("The first characters, to tell tokens apart."),
+            "user_id": Schemas.uuid, "created_at": Schemas.dateTime, "expires_at": Schemas.nullableDateTime,
+            "last_used_at": Schemas.nullableDateTime, "revoked_at": Schemas.nullableDateTime,
+        ], required: ["id", "name", "prefix", "user_id", "created_at"])
+    }
+    static var example: Self {
+        Self(id: APIExample.id("0193a3d0-1a2b-7c3d-8e4f-5a6b7c8d9e0f"), name: "Zapier sync", prefix: "onr_7Qm2xK",
+             userId: AuthController.CurrentUserResponse.UserInfo.example.id, createdAt: APIExample.date("2026-03-02T09:15:00Z"),
+             expiresAt: APIExample.date("2026-05-31T09:15:00Z"), lastUsedAt: APIExample.date("2026-03-04T16:42:10Z"), revokedAt: nil)
+    }
+
+    private init(id: UUID, name: String, prefix: String, userId: UUID, createdAt: Date, expiresAt: Date?, lastUsedAt: Date?,
+                 revokedAt: Date?) {
+        self.id = id
+        self.name = name
+        self.prefix = prefix
+        self.userId = userId
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+extension APITokenController.CreatedResponse: APISchema {
+    static let schemaName = "CreatedApiToken"
+    static var schema: JSONValue {
+        Schema.object([
+            "token": Schemas.ref(APITokenController.TokenResponse.self),
+            "secret": Schema.string("The bearer token `onr_…`; shown only once."),
+        ], required: ["token", "secret"])
+    }
+    static var example: Self { Self(token: .example, secret: "onr_7Qm2xK9pL4vR8sT1wY6zB3nC5dF0gH2j") }
+}
+
+extension APITokenController.ListResponse: APISchema {
+    static let schemaName = "ApiTokenList"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(APITokenController.TokenResponse.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
 }

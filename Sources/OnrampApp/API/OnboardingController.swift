@@ -91,7 +91,7 @@ struct OnboardingController {
             name: "If-Match", location: .header, description: "The session version the change is based on, e.g. \"3\".",
             schema: Schema.string(maxLength: 40, pattern: #"^(\*|(W/)?"?[0-9]{1,15}"?)?$"#))
         let session = APIOperation.Response(status: 200, description: "The session after the change.",
-                                            schema: Schemas.ref("OnboardingSession"),
+                                            schema: Schemas.ref(OnboardingController.SessionResponse.self),
                                             headers: ["ETag": ["description": "The session version.", "schema": ["type": "string"]]])
         routes.register(.init(
             id: "getOnboarding", method: .GET, path: "/api/v1/onboarding", tag: "Onboarding",
@@ -101,7 +101,7 @@ struct OnboardingController {
         routes.register(.init(
             id: "updateOnboardingStep", method: .PATCH, path: "/api/v1/onboarding/steps/{stepId}", tag: "Onboarding",
             summary: "Save a step's configuration (partial saves are kept); `complete: true` validates and completes it",
-            parameters: [stepID, ifMatch], requestBody: Schemas.ref("UpdateOnboardingStepRequest"),
+            parameters: [stepID, ifMatch], requestBody: Schemas.ref(OnboardingController.UpdateRequest.self),
             responses: [session], problems: [409]
         ), in: registry, use: update)
         for (id, action, summary) in [
@@ -110,7 +110,7 @@ struct OnboardingController {
         ] {
             routes.register(.init(
                 id: id, method: .POST, path: "/api/v1/onboarding/steps/{stepId}/\(action)", tag: "Onboarding",
-                summary: summary, parameters: [stepID, ifMatch], requestBody: Schemas.ref("VersionRequest"), requestBodyOptional: true,
+                summary: summary, parameters: [stepID, ifMatch], requestBody: Schemas.ref(OnboardingController.VersionRequest.self), requestBodyOptional: true,
                 responses: [session], problems: [409]
             ), in: registry, use: action == "skip" ? skip : reopen)
         }
@@ -121,19 +121,19 @@ struct OnboardingController {
         ] {
             routes.register(.init(
                 id: id, method: .POST, path: "/api/v1/onboarding/\(action)", tag: "Onboarding",
-                summary: summary, parameters: [ifMatch], requestBody: Schemas.ref("VersionRequest"), requestBodyOptional: true,
+                summary: summary, parameters: [ifMatch], requestBody: Schemas.ref(OnboardingController.VersionRequest.self), requestBodyOptional: true,
                 responses: [session], problems: [409]
             ), in: registry, use: sessionAction(action))
         }
         routes.register(.init(
             id: "getOnboardingChecklist", method: .GET, path: "/api/v1/onboarding/checklist", tag: "Onboarding",
             summary: "What must hold before going live, item by item",
-            responses: [.init(status: 200, description: "The checklist.", schema: Schemas.ref("OnboardingChecklist"))]
+            responses: [.init(status: 200, description: "The checklist.", schema: Schemas.ref(OnboardingController.ChecklistResponse.self))]
         ), in: registry, use: checklist)
         routes.register(.init(
             id: "getOnboardingSuggestions", method: .GET, path: "/api/v1/onboarding/suggestions", tag: "Onboarding",
             summary: "Suggested values per step, each with the reason, from what is known so far",
-            responses: [.init(status: 200, description: "The suggestions.", schema: Schemas.ref("OnboardingSuggestions"))]
+            responses: [.init(status: 200, description: "The suggestions.", schema: Schemas.ref(OnboardingController.SuggestionResponse.self))]
         ), in: registry, use: suggestions)
     }
 
@@ -268,4 +268,109 @@ extension OnboardingController.SessionResponse {
         writer.endObject()
         return writer.buffer
     }
+}
+
+// MARK: - API schemas
+
+extension OnboardingController.StepResponse: APISchema {
+    static let schemaName = "OnboardingStep"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "title": Schema.string(), "state": Schema.string(enumeration: StepState.allCases.map(\.rawValue)),
+            "required": Schema.boolean, "prerequisites": Schema.array(Schema.string()),
+            "config": ["type": "object", "description": "The step's configuration as saved so far."],
+            "warnings": Schema.array(Schemas.ref(FieldError.self)),
+            "started_at": Schemas.nullableDateTime, "completed_at": Schemas.nullableDateTime, "seconds_spent": Schema.integer(minimum: 0),
+        ], required: ["id", "title", "state", "required", "prerequisites", "config", "warnings", "seconds_spent"])
+    }
+    static var example: Self {
+        Self(id: OnboardingStepID.organization.rawValue, title: OnboardingStepID.organization.title, state: StepState.completed.rawValue,
+             required: true, prerequisites: [],
+             config: ["legal_name": .string("Northwind Outfitters AB"), "display_name": .string("Northwind Outfitters"),
+                      "country": .string("SE"), "time_zone": .string("Europe/Stockholm"), "languages": .array([.string("sv"), .string("en")])],
+             warnings: [], startedAt: APIExample.date("2026-03-02T09:15:00Z"), completedAt: APIExample.date("2026-03-02T09:21:37Z"),
+             secondsSpent: 397)
+    }
+}
+
+extension OnboardingController.SessionResponse: APISchema {
+    static let schemaName = "OnboardingSession"
+    static var schema: JSONValue {
+        Schema.object([
+            "state": Schema.string(enumeration: SessionState.allCases.map(\.rawValue)),
+            "version": Schema.integer(minimum: 1), "progress": Schema.integer(minimum: 0, maximum: 100),
+            "current_step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "started_at": Schemas.dateTime, "paused_at": Schemas.nullableDateTime, "completed_at": Schemas.nullableDateTime,
+            "steps": Schema.array(Schemas.ref(OnboardingController.StepResponse.self)),
+            "next_steps": ["type": ["array", "null"], "items": ["type": "string"],
+                           "description": "After completion: what to do next."],
+            "template_id": Schema.string("The industry template applied last.", nullable: true),
+        ], required: ["state", "version", "progress", "current_step", "started_at", "steps"])
+    }
+    /// A session just started: every step still to do.
+    static var example: Self { Self(OnboardingSession.start(at: APIExample.date("2026-03-02T09:15:00Z"))) }
+}
+
+extension OnboardingController.SuggestionResponse: APISchema {
+    static let schemaName = "OnboardingSuggestions"
+    static var schema: JSONValue {
+        Schema.object([
+            "items": Schema.array(Schema.object([
+                "step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+                "field": Schema.string("Dotted path in the step's configuration."),
+                "value": ["description": "The proposed value."],
+                "reason": Schema.string("Why this value is proposed."),
+            ], required: ["step", "field", "value", "reason"])),
+        ], required: ["items"])
+    }
+    static var example: Self {
+        Self(items: [
+            Item(step: OnboardingStepID.organization.rawValue, field: "time_zone", value: .string("Europe/Stockholm"),
+                 reason: "Your country is Sweden."),
+        ])
+    }
+}
+
+extension OnboardingController.ChecklistResponse: APISchema {
+    static let schemaName = "OnboardingChecklist"
+    static var schema: JSONValue {
+        Schema.object([
+            "ready": Schema.boolean,
+            "items": Schema.array(Schema.object([
+                "id": Schema.string(), "title": Schema.string(), "step": Schema.string(), "met": Schema.boolean,
+            ], required: ["id", "title", "step", "met"])),
+        ], required: ["ready", "items"])
+    }
+    /// The checklist of a session just started.
+    static var example: Self {
+        let items = OnboardingSession.start(at: APIExample.date("2026-03-02T09:15:00Z")).checklist
+        return Self(ready: items.allSatisfy(\.met), items: items)
+    }
+}
+
+extension OnboardingController.UpdateRequest: APISchema {
+    static let schemaName = "UpdateOnboardingStepRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "config": ["type": ["object", "null"], "description": "Fields to save; null removes a field. Unmentioned fields are kept."],
+            "complete": ["type": ["boolean", "null"], "description": "Validate the whole step and complete it."],
+            "version": ["type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991,
+                        "description": "The session version this change is based on."],
+        ])
+    }
+    static var example: Self {
+        Self(config: ["display_name": .string("Northwind Outfitters"), "time_zone": .string("Europe/Stockholm")], complete: false, version: 3)
+    }
+}
+
+extension OnboardingController.VersionRequest: APISchema {
+    static let schemaName = "VersionRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "version": ["type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991,
+                        "description": "The session version this change is based on."],
+        ])
+    }
+    static var example: Self { Self(version: 7) }
 }

@@ -116,39 +116,39 @@ struct TemplateController {
         routes.register(.init(
             id: "listTemplates", method: .GET, path: "/api/v1/templates", tag: "Templates",
             summary: "The industry templates onboarding can start from",
-            responses: [.init(status: 200, description: "The templates.", schema: Schemas.ref("TemplateList"))]
+            responses: [.init(status: 200, description: "The templates.", schema: Schemas.ref(TemplateController.TemplateList.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "getTemplate", method: .GET, path: "/api/v1/templates/{templateId}", tag: "Templates",
             summary: "One template with everything it configures",
             parameters: [templateID],
-            responses: [.init(status: 200, description: "The template.", schema: Schemas.ref("TemplateDetail"))]
+            responses: [.init(status: 200, description: "The template.", schema: Schemas.ref(TemplateController.TemplateDetail.self))]
         ), in: registry, use: get)
         routes.register(.init(
             id: "applyTemplate", method: .POST, path: "/api/v1/templates/{templateId}/apply", tag: "Templates",
             summary: "Apply a template to onboarding: required steps, and defaults where nothing was entered",
             description: "Never overwrites a value the tenant entered; completed steps are left as they are.",
-            parameters: [templateID], requestBody: Schemas.ref("VersionRequest"), requestBodyOptional: true,
-            responses: [.init(status: 200, description: "The session after applying.", schema: Schemas.ref("OnboardingSession"))],
+            parameters: [templateID], requestBody: Schemas.ref(OnboardingController.VersionRequest.self), requestBodyOptional: true,
+            responses: [.init(status: 200, description: "The session after applying.", schema: Schemas.ref(OnboardingController.SessionResponse.self))],
             problems: [409]
         ), in: registry, use: apply)
         routes.register(.init(
             id: "createTemplate", method: .POST, path: "/api/v1/templates", tag: "Templates",
             summary: "Save this tenant's configuration as a template (never secrets or identifying details)",
             description: "Private to the tenant, or with `share_with_platform` submitted to the platform, where an operator approves it for every tenant.",
-            requestBody: Schemas.ref("CreateTemplateRequest"),
-            responses: [.init(status: 201, description: "The template.", schema: Schemas.ref("TemplateDetail"))]
+            requestBody: Schemas.ref(TemplateController.CreateRequest.self),
+            responses: [.init(status: 201, description: "The template.", schema: Schemas.ref(TemplateController.TemplateDetail.self))]
         ), in: registry, use: create)
         routes.register(.init(
             id: "listSubmittedTemplates", method: .GET, path: "/api/v1/operator/templates", tag: "Operators",
             summary: "Custom templates submitted to the platform and waiting for approval (platform operators)",
-            responses: [.init(status: 200, description: "The submitted templates.", schema: Schemas.ref("TemplateList"))]
+            responses: [.init(status: 200, description: "The submitted templates.", schema: Schemas.ref(TemplateController.TemplateList.self))]
         ), in: registry, use: submitted)
         routes.register(.init(
             id: "approveTemplate", method: .POST, path: "/api/v1/operator/templates/{templateId}/approve", tag: "Operators",
             summary: "Approve a submitted template for every tenant (platform operators)",
             parameters: [templateID],
-            responses: [.init(status: 200, description: "The approved template.", schema: Schemas.ref("TemplateDetail"))],
+            responses: [.init(status: 200, description: "The approved template.", schema: Schemas.ref(TemplateController.TemplateDetail.self))],
             problems: [409]
         ), in: registry, use: approve)
     }
@@ -279,4 +279,63 @@ struct CustomTemplateSnapshot: Sendable {
         sharing = template.sharing
         content = try OnboardingRepository.decoder.decode(CustomTemplateContent.self, from: Data(template.content.utf8))
     }
+}
+
+// MARK: - API schemas
+
+extension TemplateController.TemplateList: APISchema {
+    static let schemaName = "TemplateList"
+    static var schema: JSONValue {
+        Schema.object([
+            "items": Schema.array(Schema.object([
+                "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
+                "required_steps": Schema.array(Schema.string()), "suggested_channels": Schema.array(Schema.string()),
+                "kind": Schema.string(enumeration: ["builtin", "custom"]),
+                "sharing": Schema.string(enumeration: ["private", "submitted", "approved"], nullable: true),
+            ], required: ["id", "name", "summary", "required_steps", "suggested_channels", "kind"])),
+        ], required: ["items"])
+    }
+    /// The built-in templates.
+    static var example: Self { Self(items: IndustryTemplates.all.map(TemplateController.TemplateSummary.init)) }
+}
+
+extension TemplateController.CreateRequest: APISchema {
+    static let schemaName = "CreateTemplateRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "name": Schema.text("The template's name.", maxLength: 120),
+            "summary": Schema.string("What it is for (one line).", maxLength: 500,
+                                     pattern: #"^[^\x00-\x1F\x7F-\x9F]*$"#, nullable: true),
+            "share_with_platform": ["type": ["boolean", "null"],
+                                    "description": "Submit it to the platform; an operator approves it for every tenant."],
+        ], required: ["name"])
+    }
+    static var example: Self {
+        Self(name: "Outdoor retail, Nordics", summary: "Email and chat in Swedish and English, returns and warranty categories.",
+             shareWithPlatform: false)
+    }
+}
+
+extension TemplateController.TemplateDetail: APISchema {
+    static let schemaName = "TemplateDetail"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schema.string(), "name": Schema.string(), "summary": Schema.string(),
+            "required_steps": Schema.array(Schema.string()), "ticket_categories": Schema.array(Schema.string()),
+            "sla": ["type": "object", "additionalProperties": Schema.object([
+                "first_response_minutes": Schema.integer(minimum: 1), "resolution_minutes": Schema.integer(minimum: 1),
+            ], required: ["first_response_minutes", "resolution_minutes"])],
+            "business_hours": ["type": "object", "additionalProperties": ["type": "string"]],
+            "routing_rules": Schema.array(Schema.object(["name": Schema.string(), "when": Schema.string(), "then": Schema.string()],
+                                                        required: ["name", "when", "then"])),
+            "faq": Schema.array(Schema.object(["title": Schema.string(), "body": Schema.string()], required: ["title", "body"])),
+            "email_templates": Schema.array(Schema.object(["key": Schema.string(), "subject": Schema.string(), "body": Schema.string()],
+                                                          required: ["key", "subject", "body"])),
+            "suggested_channels": Schema.array(Schema.string()), "portal_features": Schema.array(Schema.string()),
+            "defaults": ["type": "object", "description": "Per step: what applyTemplate fills in where nothing was entered."],
+        ], required: ["id", "name", "summary", "required_steps", "ticket_categories", "sla", "business_hours",
+                      "routing_rules", "faq", "email_templates", "suggested_channels", "portal_features", "defaults"])
+    }
+    /// The built-in e-commerce template.
+    static var example: Self { Self(IndustryTemplates.ecommerce) }
 }

@@ -44,23 +44,23 @@ struct WelcomeController {
         routes.register(.init(
             id: "listSampleData", method: .GET, path: "/api/v1/samples", tag: "Welcome",
             summary: "The sample tickets and articles made at activation",
-            responses: [.init(status: 200, description: "The samples.", schema: Schemas.ref("SampleList"))]
+            responses: [.init(status: 200, description: "The samples.", schema: Schemas.ref(WelcomeController.SampleList.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "deleteSampleData", method: .DELETE, path: "/api/v1/samples", tag: "Welcome",
             summary: "Remove every sample record in one action (admins)",
-            responses: [.init(status: 200, description: "How many were removed.", schema: Schemas.ref("SamplesRemoved"))]
+            responses: [.init(status: 200, description: "How many were removed.", schema: Schemas.ref(WelcomeController.Removed.self))]
         ), in: registry, use: remove)
         routes.register(.init(
             id: "getTour", method: .GET, path: "/api/v1/me/tour", tag: "Welcome",
             summary: "Your progress through the welcome tour",
-            responses: [.init(status: 200, description: "The tour.", schema: Schemas.ref("Tour"))]
+            responses: [.init(status: 200, description: "The tour.", schema: Schemas.ref(WelcomeController.Tour.self))]
         ), in: registry, use: getTour)
         routes.register(.init(
             id: "updateTour", method: .PUT, path: "/api/v1/me/tour", tag: "Welcome",
             summary: "Move through the welcome tour: start, next, back, dismiss, finish or restart",
-            requestBody: Schemas.ref("TourRequest"),
-            responses: [.init(status: 200, description: "The tour after the step.", schema: Schemas.ref("Tour"))]
+            requestBody: Schemas.ref(WelcomeController.TourRequest.self),
+            responses: [.init(status: 200, description: "The tour after the step.", schema: Schemas.ref(WelcomeController.Tour.self))]
         ), in: registry, use: updateTour)
     }
 
@@ -121,5 +121,70 @@ struct WelcomeController {
         let saved = progress
         try await req.writer.atomically { db in try await WelcomeStore(db: db).saveTour(scope, userID: userID, saved) }
         return Self.tour(progress)
+    }
+}
+
+// MARK: - API schemas
+
+extension WelcomeController.SampleList: APISchema {
+    static let schemaName = "SampleList"
+    static var schema: JSONValue {
+        Schema.object([
+            "items": Schema.array(Schema.object([
+                "id": Schemas.uuid, "kind": Schema.string(enumeration: SampleRecord.Kind.allCases.map(\.rawValue)),
+                "title": Schema.string(), "body": Schema.string(),
+                "details": ["type": "object", "additionalProperties": Schema.string()], "is_sample": Schema.boolean,
+            ], required: ["id", "kind", "title", "body", "details", "is_sample"])),
+        ], required: ["items"])
+    }
+    static var example: Self {
+        Self(items: [
+            .init(id: APIExample.id("0193a401-6c7d-7e8f-90a1-b2c3d4e5f607"), kind: "ticket", title: "Where is my order #10234?",
+                  body: "Hi, I ordered a rain jacket last Monday and have not had a shipping email yet.",
+                  details: ["priority": "normal", "channel": "email", "requester": "jonas.berg@example.se"], isSample: true),
+            .init(id: APIExample.id("0193a401-6c7d-7e8f-90a1-b2c3d4e5f608"), kind: "article", title: "How returns work",
+                  body: "You can return unused items within 30 days; print the label from your order page.",
+                  details: ["category": "Returns"], isSample: true),
+        ])
+    }
+}
+
+extension WelcomeController.Removed: APISchema {
+    static let schemaName = "SamplesRemoved"
+    static var schema: JSONValue { Schema.object(["removed": Schema.integer(minimum: 0)], required: ["removed"]) }
+    static var example: Self { Self(removed: 2) }
+}
+
+extension WelcomeController.Tour: APISchema {
+    static let schemaName = "Tour"
+    static var schema: JSONValue {
+        Schema.object([
+            "state": Schema.string(enumeration: GuidedTour.State.allCases.map(\.rawValue)),
+            "stop": Schema.integer(minimum: 0),
+            "stops": Schema.array(Schema.object(["id": Schema.string(), "title": Schema.string(), "text": Schema.string()],
+                                                required: ["id", "title", "text"])),
+        ], required: ["state", "stop", "stops"])
+    }
+    /// The tour at its second stop.
+    static var example: Self {
+        WelcomeController.tourResponse(GuidedTour.Progress(state: .inProgress, stop: 1))
+    }
+}
+
+extension WelcomeController.TourRequest: APISchema {
+    static let schemaName = "TourRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "action": Schema.string(enumeration: GuidedTour.Progress.Action.allCases.map(\.rawValue)),
+        ], required: ["action"])
+    }
+    static var example: Self { Self(action: GuidedTour.Progress.Action.start.rawValue) }
+}
+
+extension WelcomeController {
+    /// The tour as the API shows it at `progress`.
+    fileprivate static func tourResponse(_ progress: GuidedTour.Progress) -> Tour {
+        Tour(state: progress.state.rawValue, stop: progress.stop,
+             stops: GuidedTour.stops.map { TourStop(id: $0.id, title: $0.title, text: $0.text) })
     }
 }

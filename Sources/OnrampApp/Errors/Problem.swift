@@ -52,3 +52,39 @@ struct ProblemBody: Content {
 extension HTTPMediaType {
     static let problemJSON = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
 }
+
+// MARK: - API schemas
+
+extension ProblemBody: APISchema {
+    static let schemaName = "Problem"
+    static var schema: JSONValue {
+        Schema.object([
+            "type": Schema.string("URI reference identifying the problem type; `/problems/{slug}` explains it."),
+            "title": Schema.string("Short summary of the problem type."),
+            "status": Schema.integer("HTTP status code."),
+            "detail": Schema.string("What went wrong in this occurrence, for a person."),
+            "instance": Schema.string("The request path."),
+            "request_id": Schema.string("The request id, as in `X-Request-ID`."),
+            "errors": Schema.array(Schemas.ref(FieldError.self)),
+            "current": ["description": "With version conflicts: the resource as it is now."],
+        ], required: ["type", "title", "status", "detail", "request_id"])
+    }
+    /// A ticket that failed validation.
+    static var example: Self {
+        Self(type: ProblemType.validationFailed.uri, title: ProblemType.validationFailed.title, status: 422,
+             detail: FieldError.example.message, instance: "/api/v1/tickets", requestId: "7f3c2a9e-41b8-4d0f-9a6e-3c5b8d2f1e47",
+             errors: [.example], current: nil)
+    }
+}
+
+extension FieldError: APISchema {
+    static let schemaName = "FieldError"
+    static var schema: JSONValue {
+        Schema.object([
+            "field": Schema.string("The field's name as sent."),
+            "message": Schema.string("What is wrong, for a person."),
+            "code": Schema.string("Stable machine-readable code."),
+        ], required: ["field", "message", "code"])
+    }
+    static var example: Self { FieldError(field: "subject", message: "The subject is required.", code: "required") }
+}

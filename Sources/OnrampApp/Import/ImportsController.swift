@@ -52,19 +52,19 @@ struct ImportsController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let importID = APIOperation.Parameter(name: "importId", location: .path, description: "The import's id.", schema: Schemas.uuid)
-        let one = APIOperation.Response(status: 200, description: "The import.", schema: Schemas.ref("Import"))
+        let one = APIOperation.Response(status: 200, description: "The import.", schema: Schemas.ref(ImportsController.ImportResponse.self))
         routes.register(.init(
             id: "createImport", method: .POST, path: "/api/v1/imports", tag: "Imports",
             summary: "Upload an export (CSV, JSON, JSON Lines or XML; Zendesk, Freshdesk, Help Scout or generic) as the raw body",
             parameters: [.init(name: "file_name", location: .query, description: "The file's name, shown in the list (default: upload).",
                                schema: Schema.string(maxLength: 255), required: false)],
-            responses: [.init(status: 201, description: "The upload, with what was detected.", schema: Schemas.ref("Import"))],
+            responses: [.init(status: 201, description: "The upload, with what was detected.", schema: Schemas.ref(ImportsController.ImportResponse.self))],
             uploadMediaTypes: Self.mediaTypes
         ), in: registry, use: create)
         routes.register(.init(
             id: "listImports", method: .GET, path: "/api/v1/imports", tag: "Imports",
             summary: "The tenant's imports, newest first",
-            responses: [.init(status: 200, description: "The imports.", schema: Schemas.ref("ImportPage"))]
+            responses: [.init(status: 200, description: "The imports.", schema: Schemas.ref(ImportsController.ImportPage.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "getImport", method: .GET, path: "/api/v1/imports/{importId}", tag: "Imports",
@@ -76,13 +76,13 @@ struct ImportsController {
             parameters: [importID, .init(name: "object", location: .query,
                                          description: "Propose for this object instead of the detected one (tickets, contacts, organizations, conversations).",
                                          schema: Schema.string(enumeration: ImportObject.allCases.map(\.rawValue)), required: false)],
-            responses: [.init(status: 200, description: "The mapping, the file's fields and Onramp's fields.", schema: Schemas.ref("ImportMapping"))]
+            responses: [.init(status: 200, description: "The mapping, the file's fields and Onramp's fields.", schema: Schemas.ref(ImportsController.MappingResponse.self))]
         ), in: registry, use: mapping)
         routes.register(.init(
             id: "updateImportMapping", method: .PUT, path: "/api/v1/imports/{importId}/mapping", tag: "Imports",
             summary: "Saves the field mapping and the import's options (duplicate policy, default country, time zone)",
-            parameters: [importID], requestBody: Schemas.ref("ImportMappingRequest"),
-            responses: [.init(status: 200, description: "The saved mapping.", schema: Schemas.ref("ImportMapping"))],
+            parameters: [importID], requestBody: Schemas.ref(ImportsController.MappingRequest.self),
+            responses: [.init(status: 200, description: "The saved mapping.", schema: Schemas.ref(ImportsController.MappingResponse.self))],
             problems: [409, 422]
         ), in: registry, use: updateMapping)
         routes.register(.init(
@@ -90,21 +90,21 @@ struct ImportsController {
             summary: "The first records mapped, each with its verdict (create, update, skip, reject) and reasons; nothing is written",
             parameters: [importID, .init(name: "limit", location: .query, description: "How many records (1–100, default 20).",
                                          schema: Schema.integer(minimum: 1, maximum: 100), required: false)],
-            responses: [.init(status: 200, description: "The preview.", schema: Schemas.ref("ImportPreview"))],
+            responses: [.init(status: 200, description: "The preview.", schema: Schemas.ref(ImportsController.PreviewResponse.self))],
             problems: [409, 422]
         ), in: registry, use: preview)
         routes.register(.init(
             id: "startImport", method: .POST, path: "/api/v1/imports/{importId}/start", tag: "Imports",
             summary: "Starts the import as a background job (progress in getImport)",
             parameters: [importID],
-            responses: [.init(status: 202, description: "The import, queued.", schema: Schemas.ref("Import"))],
+            responses: [.init(status: 202, description: "The import, queued.", schema: Schemas.ref(ImportsController.ImportResponse.self))],
             problems: [409, 422]
         ), in: registry, use: start)
         routes.register(.init(
             id: "cancelImport", method: .POST, path: "/api/v1/imports/{importId}/cancel", tag: "Imports",
             summary: "Cancels a queued or running import; batches already written stay",
             parameters: [importID],
-            responses: [.init(status: 202, description: "The import; a running one stops after its current batch.", schema: Schemas.ref("Import"))],
+            responses: [.init(status: 202, description: "The import; a running one stops after its current batch.", schema: Schemas.ref(ImportsController.ImportResponse.self))],
             problems: [409]
         ), in: registry, use: cancel)
         routes.register(.init(
@@ -552,5 +552,140 @@ struct ImportsController {
             }
         })
         return response
+    }
+}
+
+// MARK: - API schemas
+
+extension ImportsController.ImportResponse: APISchema {
+    static let schemaName = "Import"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "file_name": Schema.string(), "byte_size": Schema.integer(minimum: 0), "sha256": Schema.string(),
+            "format": Schema.string(enumeration: ImportDetection.Format.allCases.map(\.rawValue)),
+            "source": Schema.string(enumeration: ImportDetection.Source.allCases.map(\.rawValue)),
+            "object": Schema.string(enumeration: ImportDetection.Object.allCases.map(\.rawValue)),
+            "encoding": Schema.string(enumeration: ["utf8", "latin1"]),
+            "fields": Schema.array(Schema.string()),
+            "state": Schema.string(enumeration: ["uploaded", "queued", "running", "completed", "failed", "cancelled"]),
+            "created_at": Schemas.dateTime, "mapped": Schema.boolean, "options": Schemas.ref(ImportOptions.self),
+            "progress": Schema.object(["rows_done": Schema.integer(minimum: 0), "bytes_done": Schema.integer(minimum: 0),
+                                       "bytes_total": Schema.integer(minimum: 0), "percent": Schema.integer(minimum: 0, maximum: 100)],
+                                      required: ["rows_done", "bytes_done", "bytes_total", "percent"]),
+            "counts": ["type": "object", "description": "Object (tickets, contacts, organizations, messages, invitations) → verdict → count.",
+                       "additionalProperties": ["type": "object", "additionalProperties": Schema.integer(minimum: 0)]],
+            "summary": Schema.string(), "error_count": Schema.integer(minimum: 0), "job_id": Schema.string(format: "uuid", nullable: true),
+            "message": Schema.string(nullable: true), "started_at": Schemas.nullableDateTime, "finished_at": Schemas.nullableDateTime,
+        ], required: ["id", "file_name", "byte_size", "sha256", "format", "source", "object", "encoding", "fields", "state", "created_at",
+                      "mapped", "options", "progress", "counts", "summary", "error_count"])
+    }
+    /// A Zendesk ticket export, imported.
+    static var example: Self {
+        Self(id: APIExample.id("0193a3e1-2f3a-7b4c-9d5e-6f7a8b9c0d1e"), fileName: "zendesk-tickets-2026-02.json", byteSize: 4_812_331,
+             sha256: "e3f1a9c7b5d3e1f9a7c5b3d1e9f7a5c3b1d9e7f5a3c1b9d7e5f3a1c9b7d5e3f1",
+             format: "json", source: "zendesk", object: "tickets", encoding: "utf8",
+             fields: ["id", "subject", "description", "status", "priority", "requester.email", "requester.name", "tags", "created_at"],
+             state: "completed", createdAt: APIExample.date("2026-03-03T10:02:11Z"), mapped: true, options: .example,
+             progress: .init(rowsDone: 1204, bytesDone: 4_812_331, bytesTotal: 4_812_331, percent: 100),
+             counts: ["tickets": ["created": 1180, "duplicate": 21, "rejected": 3], "contacts": ["created": 812, "updated": 40]],
+             summary: "contacts: 812 created, 40 updated; tickets: 1180 created, 21 skipped as duplicates, 3 rejected", errorCount: 3,
+             jobId: APIExample.id("0193a3e1-3a4b-7c5d-8e6f-7a8b9c0d1e2f"), message: nil,
+             startedAt: APIExample.date("2026-03-03T10:05:40Z"), finishedAt: APIExample.date("2026-03-03T10:07:02Z"))
+    }
+}
+
+extension ImportsController.ImportPage: APISchema {
+    static let schemaName = "ImportPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(ImportsController.ImportResponse.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
+}
+
+extension ImportOptions: APISchema {
+    static let schemaName = "ImportOptions"
+    static var schema: JSONValue {
+        Schema.object([
+            "policy": Schema.string(enumeration: DuplicatePolicy.allCases.map(\.rawValue)),
+            "default_country": Schema.string("ISO 3166 country of phone numbers without an international prefix.", nullable: true),
+            "time_zone": Schema.string("IANA time zone of timestamps without an offset (UTC when absent).", nullable: true),
+        ], required: ["policy"])
+    }
+    static var example: Self { ImportOptions(policy: .update, defaultCountry: "SE", timeZone: "Europe/Stockholm") }
+}
+
+extension ImportMapping.Entry: APISchema {
+    static let schemaName = "ImportMappingEntry"
+    static var schema: JSONValue {
+        Schema.object([
+            "field": Schema.string("One of Onramp's fields (target_fields)."),
+            "source": Schema.string("A field of the file (source_fields); several joined with ` + ` are concatenated."),
+            "confidence": Schema.number,
+        ], required: ["field", "source"])
+    }
+    static var example: Self { ImportMapping.Entry(field: "subject", source: "subject", confidence: 1) }
+}
+
+extension ImportsController.MappingResponse: APISchema {
+    static let schemaName = "ImportMapping"
+    static var schema: JSONValue {
+        Schema.object([
+            "object": Schema.string(enumeration: ImportObject.allCases.map(\.rawValue)),
+            "entries": Schema.array(Schemas.ref(ImportMapping.Entry.self)),
+            "custom_columns": ["type": "object", "additionalProperties": Schema.string()],
+            "options": Schemas.ref(ImportOptions.self), "saved": Schema.boolean,
+            "source_fields": Schema.array(Schema.string()),
+            "target_fields": Schema.array(Schema.object(["key": Schema.string(), "label": Schema.string(), "kind": Schema.string(),
+                                                         "required": Schema.boolean], required: ["key", "label", "kind", "required"])),
+        ], required: ["object", "entries", "custom_columns", "options", "saved", "source_fields", "target_fields"])
+    }
+    static var example: Self {
+        Self(object: .tickets,
+             entries: [.example, .init(field: "source_id", source: "id", confidence: 1),
+                       .init(field: "requester_email", source: "requester.email", confidence: 0.9)],
+             customColumns: ["order_number": "custom_fields.order_number"], options: .example, saved: true,
+             sourceFields: ["id", "subject", "description", "requester.email", "custom_fields.order_number"],
+             targetFields: ImportField.fields(of: .tickets).map { .init(key: $0.key, label: $0.label, kind: $0.kind.rawValue, required: $0.required) })
+    }
+}
+
+extension ImportsController.MappingRequest: APISchema {
+    static let schemaName = "ImportMappingRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "object": Schema.string(enumeration: ImportObject.allCases.map(\.rawValue)),
+            "entries": Schema.array(Schemas.ref(ImportMapping.Entry.self)),
+            "custom_columns": ["type": "object", "additionalProperties": Schema.string()],
+            "options": Schemas.ref(ImportOptions.self),
+        ], required: ["entries"])
+    }
+    static var example: Self {
+        Self(object: .tickets,
+             entries: [.init(field: "source_id", source: "id"), .init(field: "subject", source: "subject"),
+                       .init(field: "requester_email", source: "requester.email")],
+             customColumns: ["order_number": "custom_fields.order_number"], options: .example)
+    }
+}
+
+extension ImportsController.PreviewResponse: APISchema {
+    static let schemaName = "ImportPreview"
+    static var schema: JSONValue {
+        Schema.object([
+            "rows": Schema.array(Schema.object([
+                "row": Schema.integer(minimum: 1), "line": Schema.integer(minimum: 1),
+                "object": Schema.string(), "verdict": Schema.string(enumeration: ["created", "updated", "unchanged", "duplicate", "rejected"]),
+                "reasons": Schema.array(Schema.string()), "values": ["type": "object", "additionalProperties": Schema.string()],
+            ], required: ["row", "object", "verdict", "reasons", "values"])),
+            "counts": ["type": "object", "additionalProperties": ["type": "object", "additionalProperties": Schema.integer(minimum: 0)]],
+            "estimated_records": Schema.integer(minimum: 0), "bytes_read": Schema.integer(minimum: 0),
+        ], required: ["rows", "counts", "estimated_records", "bytes_read"])
+    }
+    static var example: Self {
+        Self(rows: [
+            .init(row: 1, line: nil, object: "tickets", verdict: "created", reasons: [],
+                  values: ["source_id": "48213", "subject": "Tent pole snapped on first trip", "requester_email": "jonas.berg@example.se"]),
+            .init(row: 2, line: nil, object: "tickets", verdict: "rejected", reasons: ["The subject is empty."],
+                  values: ["source_id": "48214", "subject": "", "requester_email": "lina@example.se"]),
+        ], counts: ["tickets": ["created": 1, "rejected": 1]], estimatedRecords: 1204, bytesRead: 8192)
     }
 }

@@ -34,7 +34,7 @@ struct JobsController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let jobID = APIOperation.Parameter(name: "jobId", location: .path, description: "The job's id.", schema: Schemas.uuid)
-        let job = APIOperation.Response(status: 200, description: "The job.", schema: Schemas.ref("Job"))
+        let job = APIOperation.Response(status: 200, description: "The job.", schema: Schemas.ref(JobsController.JobResponse.self))
         routes.register(.init(
             id: "listJobs", method: .GET, path: "/api/v1/jobs", tag: "Jobs",
             summary: "The tenant's background jobs, newest first",
@@ -44,7 +44,7 @@ struct JobsController {
                 .init(name: "limit", location: .query, description: "At most this many (1–200, default 50).",
                       schema: Schema.integer(minimum: 1, maximum: 200)),
             ],
-            responses: [.init(status: 200, description: "The jobs.", schema: Schemas.ref("JobPage"))]
+            responses: [.init(status: 200, description: "The jobs.", schema: Schemas.ref(JobsController.JobPage.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "getJob", method: .GET, path: "/api/v1/jobs/{jobId}", tag: "Jobs",
@@ -58,7 +58,7 @@ struct JobsController {
         routes.register(.init(
             id: "verifyAuditTrail", method: .POST, path: "/api/v1/audit-events/verify", tag: "Audit",
             summary: "Queue a verification of the tenant's audit hash chain (its verdict is the job's progress message)",
-            responses: [.init(status: 202, description: "The queued (or already queued) job.", schema: Schemas.ref("Job"))]
+            responses: [.init(status: 202, description: "The queued (or already queued) job.", schema: Schemas.ref(JobsController.JobResponse.self))]
         ), in: registry, use: verifyAudit)
     }
 
@@ -130,4 +130,37 @@ struct JobsController {
         guard let job else { throw Problem.notFound("That job") }
         return try await job.encodeResponse(status: .accepted, for: req)
     }
+}
+
+// MARK: - API schemas
+
+extension JobsController.JobResponse: APISchema {
+    static let schemaName = "Job"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "kind": Schema.string(), "state": Schema.string(enumeration: JobState.allCases.map(\.rawValue)),
+            "priority": Schema.integer(), "run_at": Schemas.dateTime, "attempts": Schema.integer(minimum: 0),
+            "max_attempts": Schema.integer(minimum: 1),
+            "progress": Schema.object(["done": Schema.integer(minimum: 0), "total": ["type": ["integer", "null"]],
+                                       "message": Schema.string(nullable: true)], required: ["done"]),
+            "last_error": Schema.string(nullable: true), "cancel_requested": Schema.boolean,
+            "created_at": Schemas.dateTime, "updated_at": Schemas.dateTime, "finished_at": Schemas.nullableDateTime,
+        ], required: ["id", "kind", "state", "priority", "run_at", "attempts", "max_attempts", "progress", "cancel_requested",
+                      "created_at", "updated_at"])
+    }
+    /// The audit chain check, half done.
+    static var example: Self {
+        Self(id: APIExample.id("0193a3f0-5b6c-7d8e-9fa0-b1c2d3e4f5a6"), kind: "audit.verify", state: JobState.running.rawValue, priority: 0,
+             runAt: APIExample.date("2026-03-05T12:00:00Z"), attempts: 1, maxAttempts: 1,
+             progress: .init(done: 1200, total: 2400, message: "Checked 1200 of 2400 events"), lastError: nil, cancelRequested: false,
+             createdAt: APIExample.date("2026-03-05T11:59:58Z"), updatedAt: APIExample.date("2026-03-05T12:00:04Z"), finishedAt: nil)
+    }
+}
+
+extension JobsController.JobPage: APISchema {
+    static let schemaName = "JobPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(JobsController.JobResponse.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
 }

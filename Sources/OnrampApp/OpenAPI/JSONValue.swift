@@ -43,8 +43,6 @@ indirect enum JSONValue: Sendable, Encodable, Equatable, ExpressibleByStringLite
 
 /// Small constructors for JSON Schema (2020-12, as OpenAPI 3.1 uses).
 enum Schema {
-    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
-
     static func string(_ description: String? = nil, format: String? = nil, minLength: Int? = nil,
                        maxLength: Int? = nil, pattern: String? = nil, enumeration: [String]? = nil,
                        nullable: Bool = false) -> JSONValue {

@@ -16,18 +16,12 @@ enum OpenAPIDocument {
         500: "Unexpected error; quote the request id.",
     ]
 
+    /// `schemas`: the components, `APISchemas.components` (which include `Problem` and `FieldError`).
     static func build(operations: [APIOperation], schemas: [String: JSONValue]) -> JSONValue {
         var paths: [String: [String: JSONValue]] = [:]
         for operation in operations {
             paths[operation.path, default: [:]][operation.method.rawValue.lowercased()] = describe(operation)
         }
-        var allSchemas = schemas
-        allSchemas["Problem"] = problemSchema
-        allSchemas["FieldError"] = Schema.object([
-            "field": Schema.string("The field's name as sent."),
-            "message": Schema.string("What is wrong, for a person."),
-            "code": Schema.string("Stable machine-readable code."),
-        ], required: ["field", "message", "code"])
         return [
             "openapi": "3.1.0",
             "info": [
@@ -39,7 +33,7 @@ enum OpenAPIDocument {
             "tags": .array(Set(operations.map(\.tag)).sorted().map { ["name": .string($0)] }),
             "paths": .object(paths.mapValues { JSONValue.object($0) }),
             "components": [
-                "schemas": .object(allSchemas),
+                "schemas": .object(schemas),
                 "securitySchemes": [
                     "bearerAuth": ["type": "http", "scheme": "bearer", "description": "An API token `onr_…` from createApiToken."],
                     "cookieAuth": ["type": "apiKey", "in": "cookie", "name": "onramp_session",
@@ -99,7 +93,7 @@ enum OpenAPIDocument {
             responses[String(status)] = [
                 "description": .string(problemStatuses[status] ?? "Problem."),
                 "headers": .object(headers),
-                "content": ["application/problem+json": ["schema": Schema.ref("Problem")]],
+                "content": ["application/problem+json": ["schema": Schema.ref(ProblemBody.self)]],
             ]
         }
         members["responses"] = .object(responses)
@@ -110,14 +104,4 @@ enum OpenAPIDocument {
         return .object(members)
     }
 
-    static let problemSchema: JSONValue = Schema.object([
-        "type": Schema.string("URI reference identifying the problem type; `/problems/{slug}` explains it."),
-        "title": Schema.string("Short summary of the problem type."),
-        "status": Schema.integer("HTTP status code."),
-        "detail": Schema.string("What went wrong in this occurrence, for a person."),
-        "instance": Schema.string("The request path."),
-        "request_id": Schema.string("The request id, as in `X-Request-ID`."),
-        "errors": Schema.array(Schema.ref("FieldError")),
-        "current": ["description": "With version conflicts: the resource as it is now."],
-    ], required: ["type", "title", "status", "detail", "request_id"])
 }

@@ -15,7 +15,7 @@ struct LiveController {
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let upgraded = APIOperation.Response(
             status: 101, description: "Switched to WebSocket; then one JSON `OnboardingLiveEvent` per message, "
-                + "the current state first.", schema: Schemas.ref("OnboardingLiveEvent"))
+                + "the current state first.", schema: Schemas.ref(OnboardingLiveEvent.self))
         routes.register(.init(
             id: "streamOnboardingProgress", method: .GET, path: "/api/v1/onboarding/live", tag: "Onboarding",
             summary: "Live onboarding progress of the tenant over a WebSocket",
@@ -30,7 +30,7 @@ struct LiveController {
             id: "streamImportProgress", method: .GET, path: "/api/v1/imports/live", tag: "Imports",
             summary: "Live progress of the tenant's imports over a WebSocket",
             responses: [.init(status: 101, description: "Switched to WebSocket; then one JSON `ImportLiveEvent` per committed batch "
-                                + "and when an import ends.", schema: Schemas.ref("ImportLiveEvent"))],
+                                + "and when an import ends.", schema: Schemas.ref(ImportLiveEvent.self))],
             problems: [426]
         ), in: registry, use: importStream)
     }

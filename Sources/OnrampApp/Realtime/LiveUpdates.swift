@@ -277,3 +277,47 @@ actor PostgresLiveListener {
         listening = false
     }
 }
+
+// MARK: - API schemas
+
+extension OnboardingLiveEvent: APISchema {
+    static let schemaName = "OnboardingLiveEvent"
+    static var schema: JSONValue {
+        Schema.object([
+            "type": Schema.string(enumeration: ["onboarding"]),
+            "tenant_id": Schemas.uuid,
+            "version": Schema.integer(minimum: 1),
+            "state": Schema.string(enumeration: SessionState.allCases.map(\.rawValue)),
+            "progress": Schema.integer(minimum: 0, maximum: 100),
+            "current_step": Schema.string(enumeration: OnboardingStepID.allCases.map(\.rawValue)),
+            "started_at": Schemas.dateTime, "paused_at": Schemas.dateTime, "completed_at": Schemas.dateTime, "last_activity_at": Schemas.dateTime,
+            "steps": [
+                "type": "object", "description": "Step id → step state.",
+                "additionalProperties": Schema.string(enumeration: StepState.allCases.map(\.rawValue)),
+            ],
+        ], required: ["type", "tenant_id", "version", "state", "progress", "current_step", "started_at", "steps"])
+    }
+    /// The event of a session just started.
+    static var example: Self {
+        OnboardingLiveEvent(tenantID: AuthController.CurrentUserResponse.TenantInfo.example.id,
+                            session: OnboardingSession.start(at: APIExample.date("2026-03-02T09:15:00Z")))
+    }
+}
+
+extension ImportLiveEvent: APISchema {
+    static let schemaName = "ImportLiveEvent"
+    static var schema: JSONValue {
+        Schema.object([
+            "type": Schema.string(enumeration: ["import"]), "tenant_id": Schemas.uuid, "import_id": Schemas.uuid,
+            "state": Schema.string(enumeration: ["running", "completed", "failed", "cancelled"]),
+            "rows_done": Schema.integer(minimum: 0), "bytes_done": Schema.integer(minimum: 0), "bytes_total": Schema.integer(minimum: 0),
+            "percent": Schema.integer(minimum: 0, maximum: 100), "summary": Schema.string(), "error_count": Schema.integer(minimum: 0),
+        ], required: ["type", "tenant_id", "import_id", "state", "rows_done", "bytes_done", "bytes_total", "percent", "summary", "error_count"])
+    }
+    /// An import half way through.
+    static var example: Self {
+        ImportLiveEvent(tenantId: AuthController.CurrentUserResponse.TenantInfo.example.id,
+                        importId: ImportsController.ImportResponse.example.id, state: "running", rowsDone: 602, bytesDone: 2_406_165,
+                        bytesTotal: 4_812_331, percent: 50, summary: "tickets: 590 created, 12 skipped as duplicates", errorCount: 0)
+    }
+}

@@ -23,7 +23,7 @@ struct AssignmentSettings {
     }
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
-        let response = APIOperation.Response(status: 200, description: "The settings.", schema: Schemas.ref("AssignmentSettings"))
+        let response = APIOperation.Response(status: 200, description: "The settings.", schema: Schemas.ref(AssignmentSettings.Settings.self))
         routes.register(.init(
             id: "getAssignmentSettings", method: .GET, path: "/api/v1/assignment-settings", tag: "Workflows",
             summary: "How tickets are spread over eligible agents", responses: [response]
@@ -31,7 +31,7 @@ struct AssignmentSettings {
         routes.register(.init(
             id: "updateAssignmentSettings", method: .PUT, path: "/api/v1/assignment-settings", tag: "Workflows",
             summary: "Chooses least_loaded or round_robin assignment",
-            requestBody: Schemas.ref("AssignmentSettings"), responses: [response]
+            requestBody: Schemas.ref(AssignmentSettings.Settings.self), responses: [response]
         ), in: registry, use: update)
     }
 
@@ -56,4 +56,17 @@ struct AssignmentSettings {
         }
         return Settings(strategy: chosen!)
     }
+}
+
+// MARK: - API schemas
+
+extension AssignmentSettings.Settings: APISchema {
+    static let schemaName = "AssignmentSettings"
+    static var schema: JSONValue {
+        Schema.object([
+            "strategy": Schema.string("least_loaded: fewest open tickets first; round_robin: in turn.",
+                                      enumeration: AssignmentSettings.Strategy.allCases.map(\.rawValue)),
+        ], required: ["strategy"])
+    }
+    static var example: Self { Self(strategy: .roundRobin) }
 }

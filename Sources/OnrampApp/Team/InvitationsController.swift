@@ -61,19 +61,19 @@ struct InvitationsController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let invitationID = APIOperation.Parameter(name: "invitationId", location: .path, description: "The invitation's id.", schema: Schemas.uuid)
-        let one = APIOperation.Response(status: 200, description: "The invitation.", schema: Schemas.ref("Invitation"))
+        let one = APIOperation.Response(status: 200, description: "The invitation.", schema: Schemas.ref(InvitationsController.InvitationDTO.self))
         routes.register(.init(
             id: "listInvitations", method: .GET, path: "/api/v1/invitations", tag: "Team",
             summary: "The tenant's invitations, newest first",
             parameters: [.init(name: "state", location: .query, description: "Only invitations in this state (expired: pending past their expiry).",
                                schema: Schema.string(enumeration: InvitationState.allCases.map(\.rawValue) + ["expired"]), required: false)],
-            responses: [.init(status: 200, description: "The invitations.", schema: Schemas.ref("InvitationPage"))]
+            responses: [.init(status: 200, description: "The invitations.", schema: Schemas.ref(InvitationsController.InvitationPage.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "createInvitation", method: .POST, path: "/api/v1/invitations", tag: "Team",
             summary: "Invites a person by email with a role; the mail carries a link that works once and expires in 7 days",
-            requestBody: Schemas.ref("CreateInvitationRequest"),
-            responses: [.init(status: 201, description: "The invitation, sent.", schema: Schemas.ref("Invitation"))], problems: [409]
+            requestBody: Schemas.ref(InvitationsController.CreateInput.self),
+            responses: [.init(status: 201, description: "The invitation, sent.", schema: Schemas.ref(InvitationsController.InvitationDTO.self))], problems: [409]
         ), in: registry, use: create)
         routes.register(.init(
             id: "resendInvitation", method: .POST, path: "/api/v1/invitations/{invitationId}/resend", tag: "Team",
@@ -88,15 +88,15 @@ struct InvitationsController {
         routes.register(.init(
             id: "getInvitationByToken", method: .POST, path: "/api/v1/invitation-links/lookup", tag: "Team",
             summary: "What an invitation link is for (no sign-in needed): the account, role and whether it can still be accepted",
-            requestBody: Schemas.ref("InvitationTokenRequest"),
-            responses: [.init(status: 200, description: "The invitation as its recipient sees it.", schema: Schemas.ref("InvitationInfo"))],
+            requestBody: Schemas.ref(InvitationsController.TokenInput.self),
+            responses: [.init(status: 200, description: "The invitation as its recipient sees it.", schema: Schemas.ref(InvitationsController.InvitationInfo.self))],
             problems: [404]
         ), in: registry, use: lookup)
         routes.register(.init(
             id: "acceptInvitation", method: .POST, path: "/api/v1/invitation-links/accept", tag: "Team",
             summary: "Accepts an invitation with the link's token, setting name and password (or the existing account's password); signs in",
-            requestBody: Schemas.ref("AcceptInvitationRequest"),
-            responses: [.init(status: 201, description: "The new membership; the session cookie is set.", schema: Schemas.ref("AcceptedInvitation"))],
+            requestBody: Schemas.ref(InvitationsController.AcceptInput.self),
+            responses: [.init(status: 201, description: "The new membership; the session cookie is set.", schema: Schemas.ref(InvitationsController.Accepted.self))],
             problems: [404, 409, 410, 429]
         ), in: registry, use: accept)
     }
@@ -291,5 +291,105 @@ struct InvitationsController {
                                           role: found.role.rawValue, csrfToken: csrf).encodeResponse(status: .created, for: req)
         WebSessions.attach(secret: session, csrf: csrf, to: response, secure: req.onramp.settings.servesTLS)
         return response
+    }
+}
+
+// MARK: - API schemas
+
+extension InvitationsController.InvitationDTO: APISchema {
+    static let schemaName = "Invitation"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "email": Schema.string(), "name": Schema.string(nullable: true), "role": Schemas.role,
+            "custom_role_id": Schema.string(format: "uuid", nullable: true),
+            "state": Schema.string(enumeration: InvitationState.allCases.map(\.rawValue)),
+            "expires_at": Schemas.nullableDateTime, "sent_at": Schemas.nullableDateTime, "send_count": Schema.integer(minimum: 0),
+            "accepted_at": Schemas.nullableDateTime, "created_at": Schemas.dateTime,
+        ], required: ["id", "email", "role", "state", "send_count", "created_at"])
+    }
+    static var example: Self {
+        Self(id: APIExample.id("0193a460-c2d3-7e4f-9a5b-6c7d8e9fa0b1"), email: "erik.holm@northwind.example", name: "Erik Holm",
+             role: Role.agent.rawValue, customRoleId: nil, state: InvitationState.pending.rawValue,
+             expiresAt: APIExample.date("2026-03-09T10:15:00Z"), sentAt: APIExample.date("2026-03-02T10:15:00Z"), sendCount: 1,
+             acceptedAt: nil, createdAt: APIExample.date("2026-03-02T10:15:00Z"))
+    }
+}
+
+extension InvitationsController.InvitationPage: APISchema {
+    static let schemaName = "InvitationPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(InvitationsController.InvitationDTO.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
+}
+
+extension InvitationsController.CreateInput: APISchema {
+    static let schemaName = "CreateInvitationRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "email": Schema.string(format: "email", maxLength: 254), "name": Schema.string(nullable: true),
+            "role": Schema.string(enumeration: Role.allCases.filter { $0 != .owner }.map(\.rawValue), nullable: true),
+            "custom_role_id": Schema.string(format: "uuid", nullable: true),
+        ], required: ["email"])
+    }
+    static var example: Self { Self(email: "erik.holm@northwind.example", name: "Erik Holm", role: Role.agent.rawValue, customRoleId: nil) }
+}
+
+extension InvitationsController {
+    /// The body of getInvitationByToken: the link's token (read as an `AcceptInput` without the
+    /// other members).
+    struct TokenInput: APISchema {
+        var token: String?
+
+        static let schemaName = "InvitationTokenRequest"
+        static var schema: JSONValue {
+            Schema.object(["token": Schema.string("The token from the invitation link (inv_…).")], required: ["token"])
+        }
+        static var example: Self { Self(token: "inv_Hq3vN8wK2pX7rT5mZ9cB4dF6gJ1s") }
+    }
+}
+
+extension InvitationsController.InvitationInfo: APISchema {
+    static let schemaName = "InvitationInfo"
+    static var schema: JSONValue {
+        Schema.object([
+            "email": Schema.string(), "name": Schema.string(nullable: true), "tenant_name": Schema.string(), "role": Schemas.role,
+            "state": Schema.string(enumeration: InvitationState.allCases.map(\.rawValue) + ["expired", "unknown"]),
+            "message": Schema.string(), "expires_at": Schemas.nullableDateTime, "has_account": Schema.boolean,
+        ], required: ["email", "tenant_name", "role", "state", "message", "has_account"])
+    }
+    static var example: Self {
+        Self(email: "erik.holm@northwind.example", name: "Erik Holm", tenantName: "Northwind Outfitters", role: Role.agent.rawValue,
+             state: InvitationState.pending.rawValue, message: "Maya Lindqvist invited you to join Northwind Outfitters as an agent.",
+             expiresAt: APIExample.date("2026-03-09T10:15:00Z"), hasAccount: false)
+    }
+}
+
+extension InvitationsController.AcceptInput: APISchema {
+    static let schemaName = "AcceptInvitationRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "token": Schema.string("The token from the invitation link (inv_…)."),
+            "name": Schema.string("Your name (for a new account).", nullable: true),
+            "password": Schema.string("A new password (12 characters or more), or the existing account's password."),
+        ], required: ["token", "password"])
+    }
+    static var example: Self {
+        Self(token: InvitationsController.TokenInput.example.token, name: "Erik Holm", password: "juniper-quartz-meadow-7")
+    }
+}
+
+extension InvitationsController.Accepted: APISchema {
+    static let schemaName = "AcceptedInvitation"
+    static var schema: JSONValue {
+        Schema.object([
+            "user_id": Schemas.uuid, "tenant_id": Schemas.uuid, "tenant_name": Schema.string(), "email": Schema.string(), "role": Schemas.role,
+            "csrf_token": Schema.string(),
+        ], required: ["user_id", "tenant_id", "tenant_name", "email", "role", "csrf_token"])
+    }
+    static var example: Self {
+        Self(userId: APIExample.id("0193a461-d3e4-7f5a-8b6c-7d8e9fa0b1c2"), tenantId: AuthController.CurrentUserResponse.TenantInfo.example.id,
+             tenantName: "Northwind Outfitters", email: "erik.holm@northwind.example", role: Role.agent.rawValue,
+             csrfToken: "5e8d2c7a9b1f4e3d6a0c8b2f7e5d9a1c")
     }
 }

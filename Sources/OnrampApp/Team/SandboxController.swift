@@ -24,7 +24,7 @@ struct SandboxController {
     static let practiceCount = 12
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
-        let sandbox = APIOperation.Response(status: 200, description: "The sandbox.", schema: Schemas.ref("Sandbox"))
+        let sandbox = APIOperation.Response(status: 200, description: "The sandbox.", schema: Schemas.ref(SandboxController.Sandbox.self))
         routes.register(.init(
             id: "getSandbox", method: .GET, path: "/api/v1/sandbox", tag: "Team",
             summary: "The tenant's training sandbox (404 while it has none)", responses: [sandbox], problems: [404]
@@ -32,7 +32,7 @@ struct SandboxController {
         routes.register(.init(
             id: "createSandbox", method: .POST, path: "/api/v1/sandbox", tag: "Team",
             summary: "Creates the training sandbox: the configuration cloned, practice tickets generated, nothing sent to real people",
-            responses: [.init(status: 201, description: "The sandbox.", schema: Schemas.ref("Sandbox"))], problems: [409]
+            responses: [.init(status: 201, description: "The sandbox.", schema: Schemas.ref(SandboxController.Sandbox.self))], problems: [409]
         ), in: registry, use: create)
         routes.register(.init(
             id: "resetSandbox", method: .POST, path: "/api/v1/sandbox/reset", tag: "Team",
@@ -42,7 +42,7 @@ struct SandboxController {
         routes.register(.init(
             id: "switchTenant", method: .POST, path: "/api/v1/me/tenant", tag: "Accounts",
             summary: "Moves the browser session to another account the signed-in person belongs to (such as the sandbox)",
-            requestBody: Schemas.ref("SwitchTenantRequest"),
+            requestBody: Schemas.ref(SandboxController.SwitchInput.self),
             responses: [.init(status: 204, description: "Switched.", schema: nil)], problems: [409]
         ), in: registry, use: switchTenant)
     }
@@ -161,4 +161,26 @@ struct SandboxController {
         }
         return Response(status: .noContent)
     }
+}
+
+// MARK: - API schemas
+
+extension SandboxController.Sandbox: APISchema {
+    static let schemaName = "Sandbox"
+    static var schema: JSONValue {
+        Schema.object([
+            "tenant_id": Schemas.uuid, "name": Schema.string(), "slug": Schema.string(), "created_at": Schemas.nullableDateTime,
+            "practice_tickets": Schema.integer(minimum: 0),
+        ], required: ["tenant_id", "name", "slug", "practice_tickets"])
+    }
+    static var example: Self {
+        Self(tenantId: APIExample.id("0193a470-e4f5-7a6b-9c7d-8e9fa0b1c2d3"), name: "Northwind Outfitters (sandbox)",
+             slug: "northwind-outfitters-sandbox", createdAt: APIExample.date("2026-03-03T08:00:00Z"), practiceTickets: SandboxController.practiceCount)
+    }
+}
+
+extension SandboxController.SwitchInput: APISchema {
+    static let schemaName = "SwitchTenantRequest"
+    static var schema: JSONValue { Schema.object(["tenant_id": Schemas.uuid], required: ["tenant_id"]) }
+    static var example: Self { Self(tenantId: SandboxController.Sandbox.example.tenantId) }
 }

@@ -59,32 +59,32 @@ struct TeamController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let userID = APIOperation.Parameter(name: "userId", location: .path, description: "The member's user id.", schema: Schemas.uuid)
-        let agent = APIOperation.Response(status: 200, description: "The agent.", schema: Schemas.ref("Agent"))
+        let agent = APIOperation.Response(status: 200, description: "The agent.", schema: Schemas.ref(TeamController.AgentDTO.self))
         routes.register(.init(
             id: "listAgents", method: .GET, path: "/api/v1/agents", tag: "Team",
             summary: "The members who work tickets, with profile, availability and open tickets",
-            responses: [.init(status: 200, description: "The agents.", schema: Schemas.ref("AgentPage"))]
+            responses: [.init(status: 200, description: "The agents.", schema: Schemas.ref(TeamController.AgentPage.self))]
         ), in: registry, use: listAgents)
         routes.register(.init(
             id: "updateAgentProfile", method: .PUT, path: "/api/v1/agents/{userId}/profile", tag: "Team",
             summary: "Replaces an agent's profile (skills, languages, time zone, working hours, capacity, teams) and availability; agents edit their own",
-            parameters: [userID], requestBody: Schemas.ref("AgentProfileInput"), responses: [agent]
+            parameters: [userID], requestBody: Schemas.ref(TeamController.ProfileInput.self), responses: [agent]
         ), in: registry, use: updateProfile)
         routes.register(.init(
             id: "updateMemberRole", method: .PUT, path: "/api/v1/agents/{userId}/role", tag: "Team",
             summary: "Gives a member a role, or a custom role built from permissions",
-            parameters: [userID], requestBody: Schemas.ref("MemberRoleInput"), responses: [agent], problems: [409]
+            parameters: [userID], requestBody: Schemas.ref(TeamController.RoleInput.self), responses: [agent], problems: [409]
         ), in: registry, use: updateRole)
         routes.register(.init(
             id: "listRoles", method: .GET, path: "/api/v1/roles", tag: "Team",
             summary: "The role permission templates and the tenant's custom roles",
-            responses: [.init(status: 200, description: "The roles.", schema: Schemas.ref("RolePage"))]
+            responses: [.init(status: 200, description: "The roles.", schema: Schemas.ref(TeamController.RolePage.self))]
         ), in: registry, use: listRoles)
         routes.register(.init(
             id: "createCustomRole", method: .POST, path: "/api/v1/roles", tag: "Team",
             summary: "Builds a custom role from permissions (never more than the creator holds)",
-            requestBody: Schemas.ref("CustomRoleInput"),
-            responses: [.init(status: 201, description: "The role.", schema: Schemas.ref("Role"))], problems: [409]
+            requestBody: Schemas.ref(TeamController.CustomRoleInput.self),
+            responses: [.init(status: 201, description: "The role.", schema: Schemas.ref(TeamController.RoleDTO.self))], problems: [409]
         ), in: registry, use: createRole)
     }
 
@@ -240,5 +240,145 @@ struct TeamController {
         }
         return try await RoleDTO(id: id.uuidString.lowercased(), name: name!, kind: "custom", permissions: permissions.map(\.rawValue).sorted())
             .encodeResponse(status: .created, for: req)
+    }
+}
+
+// MARK: - API schemas
+
+extension TeamController {
+    /// The body of updateAgentProfile: the domain's `AgentProfileDocument` and, in the same
+    /// object, the availability (the handler reads the two halves separately).
+    struct ProfileInput: APISchema {
+        var document: AgentProfileDocument
+        var availability: String?
+
+        enum Keys: String, CodingKey { case availability }
+
+        init(document: AgentProfileDocument, availability: String?) {
+            self.document = document
+            self.availability = availability
+        }
+
+        init(from decoder: any Decoder) throws {
+            self.init(document: try AgentProfileDocument(from: decoder), availability: try AvailabilityInput(from: decoder).availability)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try document.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encodeIfPresent(availability, forKey: .availability)
+        }
+
+        static let schemaName = "AgentProfileInput"
+        // In requests, null means "not given" (the default), as leaving the member out does.
+        static var schema: JSONValue {
+            Schema.object([
+                "skills": ["type": ["object", "null"], "additionalProperties": Schema.integer(minimum: 1, maximum: 5)],
+                "languages": ["type": ["array", "null"], "items": Schema.string()],
+                "time_zone": Schema.string("IANA time zone of the working hours (default UTC).", nullable: true),
+                "working_hours": ["type": ["object", "null"], "propertyNames": Schemas.weekdayKeys,
+                                  "additionalProperties": Schema.string("09:00-17:00, several shifts separated by commas, or closed.")],
+                "capacity": ["type": ["integer", "null"], "minimum": 0, "maximum": 1000, "description": "Most open tickets at once (default 20)."],
+                "teams": ["type": ["array", "null"], "items": Schema.string()],
+                "availability": Schema.string(enumeration: AgentProfile.Availability.allCases.map(\.rawValue), nullable: true),
+            ])
+        }
+        static var example: Self {
+            Self(document: AgentProfileDocument(
+                    skills: ["billing": 4, "warranty": 5], languages: ["sv", "en"], timeZone: "Europe/Stockholm",
+                    workingHours: ["mon": "08:00-16:00", "tue": "08:00-16:00", "wed": "08:00-16:00", "thu": "08:00-16:00", "fri": "08:00-12:00",
+                                   "sat": "closed", "sun": "closed"],
+                    capacity: 25, teams: ["Warranty", "Billing"]),
+                 availability: AgentProfile.Availability.online.rawValue)
+        }
+    }
+}
+
+extension TeamController.AgentDTO: APISchema {
+    static let schemaName = "Agent"
+    static var schema: JSONValue {
+        let profile: [String: JSONValue] = [
+            "skills": ["type": "object", "additionalProperties": Schema.integer(minimum: 1, maximum: 5)],
+            "languages": Schema.array(Schema.string()),
+            "time_zone": Schema.string("IANA time zone of the working hours."),
+            "working_hours": ["type": "object", "propertyNames": Schemas.weekdayKeys,
+                              "additionalProperties": Schema.string("09:00-17:00, several shifts separated by commas, or closed.")],
+            "capacity": Schema.integer("Most open tickets at once.", minimum: 0, maximum: 1000),
+            "teams": Schema.array(Schema.string()),
+        ]
+        return Schema.object([
+            "user_id": Schemas.uuid, "name": Schema.string(), "email": Schema.string(), "role": Schemas.role,
+            "custom_role": Schema.object(["id": Schemas.uuid, "name": Schema.string()], required: ["id", "name"], nullable: true),
+            "availability": Schema.string(enumeration: AgentProfile.Availability.allCases.map(\.rawValue)),
+            "open_tickets": Schema.integer(minimum: 0), "profile": Schema.object(profile),
+        ], required: ["user_id", "name", "email", "role", "availability", "open_tickets", "profile"])
+    }
+    static var example: Self {
+        let input = TeamController.ProfileInput.example.document
+        return Self(userId: AuthController.CurrentUserResponse.UserInfo.example.id, name: "Maya Lindqvist", email: "maya@northwind.example",
+                    role: Role.supervisor.rawValue,
+                    customRole: .init(id: APIExample.id("0193a450-b1c2-7d3e-8f4a-5b6c7d8e9fa0"), name: "Warranty lead"),
+                    availability: AgentProfile.Availability.online.rawValue, openTickets: 7,
+                    profile: .init(skills: input.skills, languages: input.languages, timeZone: input.timeZone, workingHours: input.workingHours,
+                                   capacity: input.capacity, teams: input.teams))
+    }
+}
+
+extension TeamController.AgentPage: APISchema {
+    static let schemaName = "AgentPage"
+    static var schema: JSONValue { Schema.object(["items": Schema.array(Schemas.ref(TeamController.AgentDTO.self))], required: ["items"]) }
+    static var example: Self { Self(items: [.example]) }
+}
+
+extension TeamController.RoleInput: APISchema {
+    static let schemaName = "MemberRoleInput"
+    static var schema: JSONValue {
+        Schema.object([
+            "role": Schema.string(enumeration: Role.allCases.map(\.rawValue), nullable: true),
+            "custom_role_id": Schema.string(format: "uuid", nullable: true),
+        ])
+    }
+    static var example: Self { Self(role: Role.supervisor.rawValue, customRoleId: TeamController.AgentDTO.example.customRole?.id) }
+}
+
+extension TeamController.RoleDTO: APISchema {
+    static let schemaName = "Role"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schema.string("A template's name, or a custom role's id."), "name": Schema.string(),
+            "kind": Schema.string(enumeration: ["template", "custom"]), "permissions": Schema.array(Schema.string()),
+        ], required: ["id", "name", "kind", "permissions"])
+    }
+    static var example: Self {
+        Self(id: "0193a450-b1c2-7d3e-8f4a-5b6c7d8e9fa0", name: "Warranty lead", kind: "custom",
+             permissions: TeamController.CustomRoleInput.example.permissions ?? [])
+    }
+}
+
+extension TeamController.RolePage: APISchema {
+    static let schemaName = "RolePage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(TeamController.RoleDTO.self)),
+                       "grantable_permissions": Schema.array(Schema.string("A permission a custom role may hold."))],
+                      required: ["items", "grantable_permissions"])
+    }
+    static var example: Self {
+        Self(items: [TeamController.RoleDTO(id: Role.agent.rawValue, name: "Agent", kind: "template",
+                                            permissions: Role.agent.permissions.map(\.rawValue).sorted()), .example],
+             grantablePermissions: Permission.grantable.map(\.rawValue).sorted())
+    }
+}
+
+extension TeamController.CustomRoleInput: APISchema {
+    static let schemaName = "CustomRoleInput"
+    static var schema: JSONValue {
+        Schema.object([
+            "name": Schema.text("The role's name.", maxLength: 60),
+            "permissions": Schema.array(Schema.string(enumeration: Permission.grantable.map(\.rawValue).sorted())),
+        ], required: ["name", "permissions"])
+    }
+    static var example: Self {
+        Self(name: "Warranty lead",
+             permissions: [Permission.ticketsRead, .ticketsNote, .ticketsWrite, .ticketsAssign, .reportsRead].map(\.rawValue))
     }
 }

@@ -57,7 +57,7 @@ struct TeamDashboardController {
                 .init(name: "to", location: .query, description: "End of the period, exclusive (ISO 8601; default now).",
                       schema: Schema.string(format: "date-time"), required: false),
             ],
-            responses: [.init(status: 200, description: "The dashboard.", schema: Schemas.ref("TeamDashboard"))]
+            responses: [.init(status: 200, description: "The dashboard.", schema: Schemas.ref(TeamDashboardController.Dashboard.self))]
         ), in: registry, use: dashboard)
     }
 
@@ -112,5 +112,47 @@ struct TeamDashboardController {
         return Dashboard(from: from, to: to, team: result.team,
                          agents: zip(agents, result.agents).map { AgentRow(name: $0.name, email: $0.email, stats: $1) },
                          ticketsConsidered: min(rows.count, Self.limit), truncated: truncated)
+    }
+}
+
+// MARK: - API schemas
+
+extension TeamDashboardController.Dashboard: APISchema {
+    static let schemaName = "TeamDashboard"
+    static var schema: JSONValue {
+        let row: [String: JSONValue] = [
+            "agent_id": Schema.string(format: "uuid", nullable: true), "open_tickets": Schema.integer(minimum: 0),
+            "tickets_received": Schema.integer(minimum: 0), "tickets_solved": Schema.integer(minimum: 0),
+            "median_first_response_minutes": ["type": ["number", "null"]], "median_resolution_minutes": ["type": ["number", "null"]],
+            "sla_attainment": ["type": ["number", "null"], "minimum": 0, "maximum": 1], "sla_measured": Schema.integer(minimum: 0),
+        ]
+        return Schema.object([
+            "from": Schemas.dateTime, "to": Schemas.dateTime,
+            "team": Schema.object(row, required: ["open_tickets", "tickets_received", "tickets_solved", "sla_measured"]),
+            "agents": Schema.array(Schema.object(row.merging(["name": Schema.string(), "email": Schema.string()]) { a, _ in a },
+                                                 required: ["name", "email", "open_tickets"])),
+            "tickets_considered": Schema.integer(minimum: 0), "truncated": Schema.boolean,
+        ], required: ["from", "to", "team", "agents", "tickets_considered", "truncated"])
+    }
+    /// A week of a small team.
+    static var example: Self {
+        let maya = AuthController.CurrentUserResponse.UserInfo.example.id
+        return Self(
+            from: APIExample.date("2026-02-23T00:00:00Z"), to: APIExample.date("2026-03-02T00:00:00Z"),
+            team: APIExample.decoded("""
+                {"openTickets": 23, "ticketsReceived": 112, "ticketsSolved": 104, "medianFirstResponseMinutes": 38.5,
+                 "medianResolutionMinutes": 412, "slaAttainment": 0.94, "slaMeasured": 180}
+                """),
+            agents: [
+                .init(name: "Maya Lindqvist", email: "maya@northwind.example", stats: APIExample.decoded("""
+                    {"agentId": "\(maya.uuidString.lowercased())", "openTickets": 7, "ticketsReceived": 0, "ticketsSolved": 41,
+                     "medianFirstResponseMinutes": 31, "medianResolutionMinutes": 380.5, "slaAttainment": 0.97, "slaMeasured": 66}
+                    """)),
+                .init(name: "Erik Holm", email: "erik.holm@northwind.example", stats: APIExample.decoded("""
+                    {"agentId": "0193a461-d3e4-7f5a-8b6c-7d8e9fa0b1c2", "openTickets": 0, "ticketsReceived": 0, "ticketsSolved": 0,
+                     "slaMeasured": 0}
+                    """)),
+            ],
+            ticketsConsidered: 112, truncated: false)
     }
 }

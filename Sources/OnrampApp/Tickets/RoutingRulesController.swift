@@ -41,26 +41,26 @@ struct RoutingRulesController {
         routes.register(.init(
             id: "listRoutingRules", method: .GET, path: "/api/v1/routing-rules", tag: "Workflows",
             summary: "The tenant's routing rules in the order they run",
-            responses: [.init(status: 200, description: "The rules.", schema: Schemas.ref("RoutingRulePage"))]
+            responses: [.init(status: 200, description: "The rules.", schema: Schemas.ref(RoutingRulesController.RulePage.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "createRoutingRule", method: .POST, path: "/api/v1/routing-rules", tag: "Workflows",
             summary: "Adds a routing rule (event, conditions, actions, stop processing)",
-            requestBody: Schemas.ref("RoutingRuleInput"),
-            responses: [.init(status: 201, description: "The rule, version 1.", schema: Schemas.ref("RoutingRule"))]
+            requestBody: Schemas.ref(RoutingRulesController.RuleInput.self),
+            responses: [.init(status: 201, description: "The rule, version 1.", schema: Schemas.ref(RoutingRule.self))]
         ), in: registry, use: create)
         routes.register(.init(
             id: "updateRoutingRule", method: .PUT, path: "/api/v1/routing-rules/{ruleId}", tag: "Workflows",
             summary: "Replaces a routing rule; the stored rule becomes its next version",
-            parameters: [ruleID], requestBody: Schemas.ref("RoutingRuleInput"),
-            responses: [.init(status: 200, description: "The rule's new version.", schema: Schemas.ref("RoutingRule"))]
+            parameters: [ruleID], requestBody: Schemas.ref(RoutingRulesController.RuleInput.self),
+            responses: [.init(status: 200, description: "The rule's new version.", schema: Schemas.ref(RoutingRule.self))]
         ), in: registry, use: update)
         routes.register(.init(
             id: "dryRunRoutingRules", method: .POST, path: "/api/v1/tickets/{ticketId}/routing-dry-run", tag: "Workflows",
             summary: "Which routing rules would fire for this ticket, with the reason for each rule; nothing changes",
             parameters: [.init(name: "ticketId", location: .path, description: "The ticket to try the rules on.", schema: Schemas.uuid)],
-            requestBody: Schemas.ref("RoutingDryRunRequest"), requestBodyOptional: true,
-            responses: [.init(status: 200, description: "The actions and a trace per rule.", schema: Schemas.ref("RoutingDryRun"))]
+            requestBody: Schemas.ref(RoutingRulesController.DryRunRequest.self), requestBodyOptional: true,
+            responses: [.init(status: 200, description: "The actions and a trace per rule.", schema: Schemas.ref(RoutingRulesController.DryRunResponse.self))]
         ), in: registry, use: dryRun)
     }
 
@@ -165,5 +165,120 @@ struct RoutingRulesController {
         }
         let evaluation = set.dryRun(context)
         return DryRunResponse(event: evaluation.event, firedRuleIds: evaluation.firedRuleIDs, actions: evaluation.actions, trace: evaluation.trace)
+    }
+}
+
+// MARK: - API schemas
+
+extension Condition: APISchema {
+    static let schemaName = "RoutingCondition"
+    static var schema: JSONValue {
+        Schema.object([
+            "field": Schema.string("ticket.subject, ticket.status, ticket.priority, ticket.channel, ticket.category, ticket.tags, ticket.team, "
+                                   + "ticket.assignee, ticket.created_at, ticket.updated_at, message.body, message.from_customer, message.channel, "
+                                   + "contact.email, contact.name, event.time or custom.<name>."),
+            "op": Schema.string(enumeration: ConditionOperator.allCases.map(\.rawValue)),
+            "value": ["type": ["string", "number", "boolean", "null"]],
+        ], required: ["field", "op"])
+    }
+    static var example: Self { Condition("ticket.priority", .equal, "urgent") }
+}
+
+extension ConditionGroup: APISchema {
+    static let schemaName = "RoutingConditions"
+    static var schema: JSONValue {
+        Schema.object(["all": Schema.array(Schemas.ref(Condition.self)), "any": Schema.array(Schemas.ref(Condition.self))])
+    }
+    static var example: Self {
+        ConditionGroup(all: [Condition("ticket.channel", .equal, "email")],
+                       any: [.example, Condition("message.body", .contains, "refund")])
+    }
+}
+
+extension RuleAction: APISchema {
+    static let schemaName = "RoutingAction"
+    static var schema: JSONValue {
+        Schema.object([
+            "type": Schema.string(enumeration: RuleAction.types),
+        ], required: ["type"], additionalProperties: true)
+    }
+    static var example: Self { .assignTeam("Billing") }
+}
+
+extension RoutingRulesController.RuleInput: APISchema {
+    static let schemaName = "RoutingRuleInput"
+    static var schema: JSONValue {
+        Schema.object([
+            "name": Schema.string(), "position": Schema.integer(minimum: 0, maximum: 100_000),
+            "events": Schema.array(Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue))),
+            "conditions": Schemas.ref(ConditionGroup.self), "actions": Schema.array(Schemas.ref(RuleAction.self)),
+            "stop_processing": Schema.boolean, "enabled": Schema.boolean,
+        ], required: ["name", "actions"])
+    }
+    static var example: Self {
+        let rule = RoutingRule.example
+        return Self(name: rule.name, position: rule.position, events: [.ticketCreated], conditions: rule.conditions, actions: rule.actions,
+                    stopProcessing: rule.stopProcessing, enabled: rule.enabled)
+    }
+}
+
+extension RoutingRule: APISchema {
+    static let schemaName = "RoutingRule"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "name": Schema.string(), "position": Schema.integer(minimum: 0), "version": Schema.integer(minimum: 1),
+            "events": Schema.array(Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue))),
+            "conditions": Schemas.ref(ConditionGroup.self), "actions": Schema.array(Schemas.ref(RuleAction.self)),
+            "stop_processing": Schema.boolean, "enabled": Schema.boolean,
+        ], required: ["id", "name", "position", "version", "events", "conditions", "actions", "stop_processing", "enabled"])
+    }
+    /// Refund requests by email go to Billing, marked high.
+    static var example: Self {
+        RoutingRule(id: APIExample.id("0193a430-9fa0-7b1c-8d2e-3f4a5b6c7d8e"), name: "Refunds to Billing", position: 10, version: 2,
+                    events: [.ticketCreated],
+                    conditions: ConditionGroup(all: [Condition("ticket.channel", .equal, "email"), Condition("message.body", .contains, "refund")]),
+                    actions: [.assignTeam("Billing"), .setPriority("high"), .addTag("refund")], stopProcessing: false, enabled: true)
+    }
+}
+
+extension RoutingRulesController.RulePage: APISchema {
+    static let schemaName = "RoutingRulePage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(RoutingRule.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
+}
+
+extension RoutingRulesController.DryRunRequest: APISchema {
+    static let schemaName = "RoutingDryRunRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "event": Schema.string("The event to try the rules for (default ticket_created).",
+                                   enumeration: RuleEvent.allCases.map(\.rawValue), nullable: true),
+        ])
+    }
+    static var example: Self { Self(event: .ticketCreated) }
+}
+
+extension RoutingRulesController.DryRunResponse: APISchema {
+    static let schemaName = "RoutingDryRun"
+    static var schema: JSONValue {
+        Schema.object([
+            "event": Schema.string(enumeration: RuleEvent.allCases.map(\.rawValue)),
+            "fired_rule_ids": Schema.array(Schemas.uuid), "actions": Schema.array(Schemas.ref(RuleAction.self)),
+            "trace": Schema.array(Schema.object([
+                "rule_id": Schemas.uuid, "name": Schema.string(), "version": Schema.integer(minimum: 1), "position": Schema.integer(minimum: 0),
+                "outcome": Schema.string(enumeration: ["fired", "skipped"]), "reason": Schema.string(),
+            ], required: ["rule_id", "name", "version", "position", "outcome", "reason"])),
+        ], required: ["event", "fired_rule_ids", "actions", "trace"])
+    }
+    static var example: Self {
+        let rule = RoutingRule.example
+        return Self(event: .ticketCreated, firedRuleIds: [rule.id], actions: rule.actions, trace: APIExample.decoded("""
+            [{"ruleId": "\(rule.id.uuidString.lowercased())", "name": "\(rule.name)", "version": \(rule.version), "position": \(rule.position),
+              "outcome": "fired", "reason": "all conditions hold: ticket.channel equal email, message.body contains \\"refund\\""},
+             {"ruleId": "0193a431-0a1b-7c2d-8e3f-4a5b6c7d8e9f", "name": "VIP customers first", "version": 1, "position": 20,
+              "outcome": "skipped", "reason": "condition 1 (ticket.tags contains vip) is false: ticket.tags is empty"}]
+            """))
     }
 }

@@ -80,24 +80,24 @@ struct SLAController {
         routes.register(.init(
             id: "listBusinessCalendars", method: .GET, path: "/api/v1/business-calendars", tag: "Workflows",
             summary: "The tenant's business calendars (hours per day, holidays, time zone)",
-            responses: [.init(status: 200, description: "The calendars.", schema: Schemas.ref("BusinessCalendarPage"))]
+            responses: [.init(status: 200, description: "The calendars.", schema: Schemas.ref(SLAController.CalendarPage.self))]
         ), in: registry, use: listCalendars)
         routes.register(.init(
             id: "createBusinessCalendar", method: .POST, path: "/api/v1/business-calendars", tag: "Workflows",
             summary: "Adds a business calendar; the first one (or one marked is_default) is the default for SLA policies",
-            requestBody: Schemas.ref("BusinessCalendarInput"),
-            responses: [.init(status: 201, description: "The calendar.", schema: Schemas.ref("BusinessCalendar"))], problems: [409]
+            requestBody: Schemas.ref(SLAController.CalendarInput.self),
+            responses: [.init(status: 201, description: "The calendar.", schema: Schemas.ref(SLAController.CalendarDTO.self))], problems: [409]
         ), in: registry, use: createCalendar)
         routes.register(.init(
             id: "listSlaPolicies", method: .GET, path: "/api/v1/sla-policies", tag: "Workflows",
             summary: "The tenant's SLA policies in the order they are matched",
-            responses: [.init(status: 200, description: "The policies.", schema: Schemas.ref("SlaPolicyPage"))]
+            responses: [.init(status: 200, description: "The policies.", schema: Schemas.ref(SLAController.PolicyPage.self))]
         ), in: registry, use: listPolicies)
         routes.register(.init(
             id: "createSlaPolicy", method: .POST, path: "/api/v1/sla-policies", tag: "Workflows",
             summary: "Adds an SLA policy: conditions, targets per priority, pausing statuses, warning and escalation path",
-            requestBody: Schemas.ref("SlaPolicyInput"),
-            responses: [.init(status: 201, description: "The policy.", schema: Schemas.ref("SlaPolicy"))], problems: [409]
+            requestBody: Schemas.ref(SLAController.PolicyInput.self),
+            responses: [.init(status: 201, description: "The policy.", schema: Schemas.ref(SLAController.PolicyDTO.self))], problems: [409]
         ), in: registry, use: createPolicy)
     }
 
@@ -226,4 +226,158 @@ struct SLAController {
         guard let stored = try await SLAStore(db: req.db).policy(scope, id: id) else { throw Problem.notFound("That policy") }
         return try await Self.policyDTO(stored).encodeResponse(status: .created, for: req)
     }
+}
+
+// MARK: - API schemas
+
+extension SLAController.CalendarInput: APISchema {
+    static let schemaName = "BusinessCalendarInput"
+    static var schema: JSONValue {
+        Schema.object([
+            "name": Schema.text("The calendar's name.", maxLength: 120),
+            "time_zone": Schema.string("IANA time zone, such as Europe/Berlin."),
+            "hours": ["type": ["object", "null"], "propertyNames": Schemas.weekdayKeys,
+                      "additionalProperties": Schema.string("09:00-17:00, 09:00-12:00, 13:00-17:00, 22:00-06:00 or closed.")],
+            "holidays": ["type": ["array", "null"], "items": Schema.string("2026-12-24 for one day, 12-25 for every year.")],
+            "calendar_hours": ["type": ["boolean", "null"]], "is_default": ["type": ["boolean", "null"]],
+        ], required: ["name", "time_zone"])
+    }
+    static var example: Self {
+        Self(name: "Stockholm office", timeZone: "Europe/Stockholm",
+             hours: ["mon": "08:00-17:00", "tue": "08:00-17:00", "wed": "08:00-17:00", "thu": "08:00-17:00", "fri": "08:00-12:00, 13:00-16:00",
+                     "sat": "closed", "sun": "closed"],
+             holidays: ["12-24", "12-25", "2026-06-19"], calendarHours: false, isDefault: true)
+    }
+}
+
+extension SLAController.CalendarDTO: APISchema {
+    static let schemaName = "BusinessCalendar"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "name": Schema.string(), "is_default": Schema.boolean, "time_zone": Schema.string(),
+            "calendar_hours": Schema.boolean, "hours": ["type": "object", "additionalProperties": Schema.string()],
+            "holidays": Schema.array(Schema.string()), "created_at": Schemas.dateTime,
+        ], required: ["id", "name", "is_default", "time_zone", "calendar_hours", "hours", "holidays", "created_at"])
+    }
+    static var example: Self {
+        let input = SLAController.CalendarInput.example
+        return Self(id: APIExample.id("0193a440-a0b1-7c2d-9e3f-4a5b6c7d8e9f"), name: "Stockholm office", isDefault: true,
+                    timeZone: "Europe/Stockholm", calendarHours: false, hours: input.hours ?? [:], holidays: input.holidays ?? [],
+                    createdAt: APIExample.date("2026-03-02T10:04:00Z"))
+    }
+}
+
+extension SLAController.CalendarPage: APISchema {
+    static let schemaName = "BusinessCalendarPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(SLAController.CalendarDTO.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
+}
+
+extension SLAController {
+    /// The body of createSlaPolicy: a domain `SLAPolicy` and, in the same object, the
+    /// `PolicyExtras` (position, escalation) the handler reads beside it.
+    struct PolicyInput: APISchema {
+        var policy: SLAPolicy
+        var position: Int?
+        var escalation: EscalationPath?
+
+        enum Keys: String, CodingKey { case position, escalation }
+
+        init(policy: SLAPolicy, position: Int?, escalation: EscalationPath?) {
+            self.policy = policy
+            self.position = position
+            self.escalation = escalation
+        }
+
+        init(from decoder: any Decoder) throws {
+            let extras = try PolicyExtras(from: decoder)
+            self.init(policy: try SLAPolicy(from: decoder), position: extras.position, escalation: extras.escalation)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try policy.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encodeIfPresent(position, forKey: .position)
+            try container.encodeIfPresent(escalation, forKey: .escalation)
+        }
+
+        /// The members both the input and the stored policy have.
+        static let policyMembers: [String: JSONValue] = [
+            "name": Schema.text("The policy's name.", maxLength: 120),
+            "conditions": Schema.object([
+                "priorities": ["type": ["array", "null"], "items": Schema.string(enumeration: TicketPriority.allCases.map(\.rawValue))],
+                "channels": ["type": ["array", "null"], "items": Schema.string()],
+                "tags": ["type": ["array", "null"], "items": Schema.string()],
+            ]),
+            "targets": [
+                "type": "object", "description": "Per priority, minutes of business time per metric.",
+                "propertyNames": ["enum": .array(TicketPriority.allCases.map { .string($0.rawValue) })],
+                "additionalProperties": Schema.object([
+                    "first_response_minutes": Schemas.minutes, "next_response_minutes": Schemas.minutes,
+                    "periodic_update_minutes": Schemas.minutes, "resolution_minutes": Schemas.minutes,
+                ]),
+            ],
+            "paused_statuses": [
+                "type": "object", "description": "Per metric, the statuses in which its clock stands still.",
+                "propertyNames": ["enum": .array(SLAMetric.allCases.map { .string($0.rawValue) })],
+                "additionalProperties": Schema.array(Schema.string(enumeration: TicketStatus.allCases.map(\.rawValue))),
+            ],
+            "warning_minutes": Schema.integer("Warn when this many business minutes remain.", minimum: 0, maximum: 10_080),
+            "calendar_hours": Schema.boolean,
+            "calendar_id": Schema.string("A business calendar's id; the default calendar when absent.", format: "uuid", nullable: true),
+            "escalation": Schema.array(Schema.object([
+                "after_minutes": Schema.integer(minimum: 0, maximum: 43_200),
+                "notify": Schema.array(Schema.string("assignee, role:supervisor, role:admin, role:owner or an email address.")),
+            ], required: ["after_minutes", "notify"])),
+        ]
+    }
+}
+
+extension SLAController.PolicyInput {
+    static let schemaName = "SlaPolicyInput"
+    // In requests, null means "not given" (the default) for every optional member.
+    static var schema: JSONValue {
+        Schema.object(policyMembers.merging(["position": Schema.integer(minimum: 0, maximum: 100_000)]) { a, _ in a }
+                          .reduce(into: [String: JSONValue]()) { members, member in
+                              members[member.key] = ["name", "targets"].contains(member.key) ? member.value
+                                  : ["anyOf": [member.value, ["type": "null"]]]
+                          },
+                      required: ["name", "targets"])
+    }
+    /// Business-hours targets per priority, escalating to supervisors half an hour after a breach.
+    static var example: Self {
+        Self(policy: SLAPolicy(
+                name: "Standard support", conditions: SLAPolicy.Conditions(channels: ["email", "chat"]),
+                targets: [.urgent: .init(firstResponse: 30, resolution: 240), .high: .init(firstResponse: 60, resolution: 480),
+                          .normal: .init(firstResponse: 240, nextResponse: 480, resolution: 2400)],
+                warningMinutes: 30, calendarHours: false, calendarID: nil),
+             position: 0,
+             escalation: EscalationPath(levels: [.init(afterMinutes: 30, notify: [EscalationPath.Recipient("role:supervisor")!]),
+                                                 .init(afterMinutes: 240, notify: [EscalationPath.Recipient("role:admin")!])]))
+    }
+}
+
+extension SLAController.PolicyDTO: APISchema {
+    static let schemaName = "SlaPolicy"
+    static var schema: JSONValue {
+        Schema.object(SLAController.PolicyInput.policyMembers.merging(["id": Schemas.uuid, "position": Schema.integer(minimum: 0),
+                                                                       "created_at": Schemas.dateTime]) { a, _ in a },
+                      required: ["id", "name", "position", "conditions", "targets", "paused_statuses", "warning_minutes",
+                                 "calendar_hours", "escalation", "created_at"])
+    }
+    static var example: Self {
+        let input = SLAController.PolicyInput.example
+        return Self(id: APIExample.id("0193a420-8e9f-7a0b-8c1d-2e3f4a5b6c7d"), position: input.position ?? 0, policy: input.policy,
+                    escalation: input.escalation ?? EscalationPath(), createdAt: APIExample.date("2026-03-02T10:06:00Z"))
+    }
+}
+
+extension SLAController.PolicyPage: APISchema {
+    static let schemaName = "SlaPolicyPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(SLAController.PolicyDTO.self))], required: ["items"])
+    }
+    static var example: Self { Self(items: [.example]) }
 }

@@ -158,3 +158,30 @@ enum SLAMonitor {
         try await context.progress(done: 1, total: 1, message: sent.isEmpty ? "Nothing was due." : "Sent: \(sent.joined(separator: ", ")).")
     }
 }
+
+// MARK: - API schemas
+
+extension SLAMonitor.State: APISchema {
+    static let schemaName = "SlaState"
+    static var schema: JSONValue {
+        let metric = Schema.object([
+            "metric": Schema.string(enumeration: SLAMetric.allCases.map(\.rawValue)),
+            "state": Schema.string(enumeration: ["active", "paused", "achieved", "breached"]),
+            "target_minutes": Schema.integer(minimum: 1), "started_at": Schemas.dateTime, "due_at": Schemas.nullableDateTime,
+            "remaining_business_minutes": ["type": ["integer", "null"]], "warning_at": Schemas.nullableDateTime,
+            "breached_at": Schemas.nullableDateTime, "achieved_at": Schemas.nullableDateTime,
+        ], required: ["metric", "state", "target_minutes", "started_at"])
+        return Schema.object(["policy_id": Schemas.uuid, "policy_name": Schema.string(), "metrics": Schema.array(metric)],
+                             required: ["policy_id", "policy_name", "metrics"])
+    }
+    /// First response achieved, resolution running.
+    static var example: Self {
+        Self(policyId: APIExample.id("0193a420-8e9f-7a0b-8c1d-2e3f4a5b6c7d"), policyName: "Standard support",
+             metrics: APIExample.decoded("""
+                 [{"metric": "first_response", "state": "achieved", "target_minutes": 240, "started_at": "2026-03-04T08:12:00Z",
+                   "achieved_at": "2026-03-04T09:03:00Z"},
+                  {"metric": "resolution", "state": "active", "target_minutes": 2400, "started_at": "2026-03-04T08:12:00Z",
+                   "due_at": "2026-03-09T08:12:00Z", "remaining_business_minutes": 1873, "warning_at": "2026-03-09T07:42:00Z"}]
+                 """))
+    }
+}

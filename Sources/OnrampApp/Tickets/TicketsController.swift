@@ -98,7 +98,7 @@ struct TicketsController {
 
     func register(on routes: any RoutesBuilder, registry: APIOperationRegistry) {
         let ticketID = APIOperation.Parameter(name: "ticketId", location: .path, description: "The ticket's id.", schema: Schemas.uuid)
-        let one = APIOperation.Response(status: 200, description: "The ticket with its conversation.", schema: Schemas.ref("Ticket"))
+        let one = APIOperation.Response(status: 200, description: "The ticket with its conversation.", schema: Schemas.ref(TicketsController.Ticket.self))
         routes.register(.init(
             id: "listTickets", method: .GET, path: "/api/v1/tickets", tag: "Tickets",
             summary: "The tenant's tickets, newest first, filtered",
@@ -115,13 +115,13 @@ struct TicketsController {
                 .init(name: "limit", location: .query, description: "At most this many (1–200, default 50).",
                       schema: Schema.integer(minimum: 1, maximum: 200), required: false),
             ],
-            responses: [.init(status: 200, description: "A page of tickets.", schema: Schemas.ref("TicketPage"))]
+            responses: [.init(status: 200, description: "A page of tickets.", schema: Schemas.ref(TicketsController.TicketPage.self))]
         ), in: registry, use: list)
         routes.register(.init(
             id: "createTicket", method: .POST, path: "/api/v1/tickets", tag: "Tickets",
             summary: "Creates a ticket with its first message; the requester becomes (or is matched to) a contact by email",
-            requestBody: Schemas.ref("CreateTicketRequest"),
-            responses: [.init(status: 201, description: "The ticket.", schema: Schemas.ref("Ticket"))],
+            requestBody: Schemas.ref(TicketsController.CreateRequest.self),
+            responses: [.init(status: 201, description: "The ticket.", schema: Schemas.ref(TicketsController.Ticket.self))],
             maxBodySize: "256kb"
         ), in: registry, use: create)
         routes.register(.init(
@@ -131,13 +131,13 @@ struct TicketsController {
         routes.register(.init(
             id: "updateTicket", method: .PATCH, path: "/api/v1/tickets/{ticketId}", tag: "Tickets",
             summary: "Changes status, priority, subject, team, assignee or tags (only the fields sent)",
-            parameters: [ticketID], requestBody: Schemas.ref("UpdateTicketRequest"), responses: [one], problems: [409]
+            parameters: [ticketID], requestBody: Schemas.ref(TicketsController.UpdateRequest.self), responses: [one], problems: [409]
         ), in: registry, use: update)
         routes.register(.init(
             id: "addTicketMessage", method: .POST, path: "/api/v1/tickets/{ticketId}/messages", tag: "Tickets",
             summary: "Adds a public reply or an internal note by the signed-in member",
-            parameters: [ticketID], requestBody: Schemas.ref("AddTicketMessageRequest"),
-            responses: [.init(status: 201, description: "The ticket with the new message.", schema: Schemas.ref("Ticket"))],
+            parameters: [ticketID], requestBody: Schemas.ref(TicketsController.MessageRequest.self),
+            responses: [.init(status: 201, description: "The ticket with the new message.", schema: Schemas.ref(TicketsController.Ticket.self))],
             problems: [409], maxBodySize: "256kb"
         ), in: registry, use: addMessage)
     }
@@ -293,5 +293,145 @@ struct TicketsController {
         }
         guard let ticket = try await Self.find(id, in: scope, on: req.db) else { throw Problem.notFound("That ticket") }
         return try await ticket.encodeResponse(status: .created, for: req)
+    }
+}
+
+// MARK: - API schemas
+
+extension TicketsController.Requester: APISchema {
+    static let schemaName = "TicketRequester"
+    static var schema: JSONValue {
+        Schema.object(["id": Schema.string(format: "uuid", nullable: true), "email": Schema.string(nullable: true),
+                       "name": Schema.string(nullable: true)])
+    }
+    static var example: Self {
+        Self(id: APIExample.id("0193a410-7d8e-7f90-a1b2-c3d4e5f6a7b8"), email: "jonas.berg@example.se", name: "Jonas Berg")
+    }
+}
+
+extension TicketsController.TicketSummary: APISchema {
+    static let schemaName = "TicketSummary"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "number": Schema.integer(minimum: 1), "subject": Schema.string(),
+            "status": Schema.string(enumeration: TicketStatus.allCases.map(\.rawValue)),
+            "priority": Schema.string(enumeration: TicketPriority.allCases.map(\.rawValue)), "channel": Schema.string(),
+            "team": Schema.string(nullable: true), "assignee_id": Schema.string(format: "uuid", nullable: true),
+            "requester": Schemas.ref(TicketsController.Requester.self), "tags": Schema.array(Schema.string()),
+            "created_at": Schemas.dateTime, "updated_at": Schemas.dateTime,
+        ], required: ["id", "number", "subject", "status", "priority", "channel", "requester", "tags", "created_at", "updated_at"])
+    }
+    static var example: Self {
+        let ticket = TicketsController.Ticket.example
+        return Self(id: ticket.id, number: ticket.number, subject: ticket.subject, status: ticket.status, priority: ticket.priority,
+                    channel: ticket.channel, team: ticket.team, assigneeId: ticket.assigneeId, requester: ticket.requester, tags: ticket.tags,
+                    createdAt: ticket.createdAt, updatedAt: ticket.updatedAt)
+    }
+}
+
+extension TicketsController.TicketPage: APISchema {
+    static let schemaName = "TicketPage"
+    static var schema: JSONValue {
+        Schema.object(["items": Schema.array(Schemas.ref(TicketsController.TicketSummary.self)), "next_before": ["type": ["integer", "null"]]],
+                      required: ["items"])
+    }
+    static var example: Self { Self(items: [.example], nextBefore: 1041) }
+}
+
+extension TicketsController.Ticket: APISchema {
+    static let schemaName = "Ticket"
+    static var schema: JSONValue {
+        Schema.object([
+            "id": Schemas.uuid, "number": Schema.integer(minimum: 1), "subject": Schema.string(),
+            "status": Schema.string(enumeration: TicketStatus.allCases.map(\.rawValue)),
+            "priority": Schema.string(enumeration: TicketPriority.allCases.map(\.rawValue)), "channel": Schema.string(),
+            "type": Schema.string(nullable: true), "team": Schema.string(nullable: true),
+            "assignee_id": Schema.string(format: "uuid", nullable: true), "requester": Schemas.ref(TicketsController.Requester.self),
+            "tags": Schema.array(Schema.string()), "custom_fields": ["type": "object", "additionalProperties": Schema.string()],
+            "source": Schema.string("The helpdesk it was imported from.", nullable: true),
+            "created_at": Schemas.dateTime, "updated_at": Schemas.dateTime,
+            "sla": ["anyOf": [Schemas.ref(SLAMonitor.State.self), ["type": "null"]]],
+            "queue_reason": Schema.string("Why the ticket waits in its team's queue.", nullable: true),
+            "messages": Schema.array(Schema.object([
+                "id": Schemas.uuid, "visibility": Schema.string(enumeration: ["public", "internal"]), "from_customer": Schema.boolean,
+                "author": Schema.string(nullable: true), "body": Schema.string(), "created_at": Schemas.dateTime,
+            ], required: ["id", "visibility", "from_customer", "body", "created_at"])),
+        ], required: ["id", "number", "subject", "status", "priority", "channel", "requester", "tags", "custom_fields", "created_at",
+                      "updated_at", "messages"])
+    }
+    /// A customer's email, answered by an agent, with an internal note.
+    static var example: Self {
+        Self(id: APIExample.id("0193a411-8e9f-7a01-b2c3-d4e5f6a7b8c9"), number: 1042, subject: "Tent pole snapped on first trip",
+             status: TicketStatus.pending.rawValue, priority: TicketPriority.high.rawValue, channel: "email", type: "problem", team: "Warranty",
+             assigneeId: AuthController.CurrentUserResponse.UserInfo.example.id, requester: .example, tags: ["warranty", "tents"],
+             customFields: ["order_number": "10234"], source: nil,
+             createdAt: APIExample.date("2026-03-04T08:12:00Z"), updatedAt: APIExample.date("2026-03-04T09:03:00Z"),
+             messages: [
+                 .init(id: APIExample.id("0193a411-8e9f-7a01-b2c3-d4e5f6a7b8ca"), visibility: "public", fromCustomer: true, author: "Jonas Berg",
+                       body: "Hello, one of the poles of my tent snapped on the first night. Order 10234.",
+                       createdAt: APIExample.date("2026-03-04T08:12:00Z")),
+                 .init(id: APIExample.id("0193a411-8e9f-7a01-b2c3-d4e5f6a7b8cb"), visibility: "internal", fromCustomer: false,
+                       author: "Maya Lindqvist", body: "Second pole complaint this week for this model; flagged to the buyer.",
+                       createdAt: APIExample.date("2026-03-04T08:58:00Z")),
+                 .init(id: APIExample.id("0193a411-8e9f-7a01-b2c3-d4e5f6a7b8cc"), visibility: "public", fromCustomer: false,
+                       author: "Maya Lindqvist", body: "Sorry about that, Jonas! A replacement pole is on its way; could you send a photo of the break?",
+                       createdAt: APIExample.date("2026-03-04T09:03:00Z")),
+             ],
+             sla: .example, queueReason: nil)
+    }
+}
+
+extension TicketsController.CreateRequest: APISchema {
+    static let schemaName = "CreateTicketRequest"
+    // In requests, null means "not given", as leaving the member out does.
+    static var schema: JSONValue {
+        Schema.object([
+            "subject": Schema.text("The subject.", maxLength: 500),
+            "body": Schema.string("The first message (line breaks allowed; at most 100,000 characters).", minLength: 1),
+            "priority": Schema.string(enumeration: TicketPriority.allCases.map(\.rawValue), nullable: true),
+            "channel": Schema.string(enumeration: TicketDraft.channels, nullable: true),
+            "requester": Schema.object(["email": Schema.string(format: "email", nullable: true), "name": Schema.string(nullable: true)],
+                                       nullable: true),
+            "tags": ["type": ["array", "null"], "items": Schema.string()],
+            "custom_fields": ["type": ["object", "null"], "additionalProperties": Schema.string()],
+            "team": Schema.string(nullable: true),
+        ], required: ["subject", "body"])
+    }
+    static var example: Self {
+        Self(subject: "Tent pole snapped on first trip",
+             body: "Hello, one of the poles of my tent snapped on the first night.\nOrder 10234.", priority: "high", channel: "email",
+             requester: .init(email: "jonas.berg@example.se", name: "Jonas Berg"), tags: ["warranty", "tents"],
+             customFields: ["order_number": "10234"], team: "Warranty")
+    }
+}
+
+extension TicketsController.UpdateRequest: APISchema {
+    static let schemaName = "UpdateTicketRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "subject": ["anyOf": [Schema.text("The subject.", maxLength: 500), ["type": "null"]]],
+            "status": Schema.string(enumeration: TicketStatus.allCases.map(\.rawValue), nullable: true),
+            "priority": Schema.string(enumeration: TicketPriority.allCases.map(\.rawValue), nullable: true),
+            "team": Schema.string("A team name; empty to clear.", nullable: true),
+            "assignee_id": Schema.string(format: "uuid", nullable: true),
+            "tags": ["type": ["array", "null"], "items": Schema.string()],
+        ])
+    }
+    static var example: Self {
+        Self(subject: nil, status: "pending", priority: "high", team: "Warranty",
+             assigneeId: AuthController.CurrentUserResponse.UserInfo.example.id, tags: ["warranty", "tents"])
+    }
+}
+
+extension TicketsController.MessageRequest: APISchema {
+    static let schemaName = "AddTicketMessageRequest"
+    static var schema: JSONValue {
+        Schema.object([
+            "body": Schema.string("The message (line breaks allowed; at most 100,000 characters).", minLength: 1),
+            "visibility": Schema.string(enumeration: ["public", "internal"], nullable: true),
+        ], required: ["body"])
+    }
+    static var example: Self {
+        Self(body: "Sorry about that, Jonas! A replacement pole is on its way; could you send a photo of the break?", visibility: "public")
     }
 }

@@ -71,9 +71,9 @@ struct WorkflowTemplatesController {
             id: "installWorkflowTemplate", method: .POST, path: "/api/v1/templates/{templateId}/workflows", tag: "Workflows",
             summary: "Installs an industry template's business hours, SLA policy and routing rules; what exists by name is kept",
             parameters: [.init(name: "templateId", location: .path, description: "An industry template's id.", schema: Schema.string())],
-            requestBody: Schemas.ref("InstallWorkflowsRequest"), requestBodyOptional: true,
+            requestBody: Schemas.ref(WorkflowTemplatesController.Input.self), requestBodyOptional: true,
             responses: [.init(status: 200, description: "What was installed, skipped, or could not be converted.",
-                              schema: Schemas.ref("InstalledWorkflows"))]
+                              schema: Schemas.ref(WorkflowInstaller.Result.self))]
         ), in: registry, use: install)
     }
 
@@ -94,5 +94,31 @@ struct WorkflowTemplatesController {
             try await WorkflowInstaller.install(setup, scope: scope, actor: principal.actorLabel, actorUserID: principal.userID,
                                                 requestID: requestID, on: db)
         }
+    }
+}
+
+// MARK: - API schemas
+
+extension WorkflowTemplatesController.Input: APISchema {
+    static let schemaName = "InstallWorkflowsRequest"
+    static var schema: JSONValue {
+        Schema.object(["time_zone": Schema.string("IANA time zone of the template's hours (default UTC).", nullable: true)])
+    }
+    static var example: Self { Self(timeZone: "Europe/Stockholm") }
+}
+
+extension WorkflowInstaller.Result: APISchema {
+    static let schemaName = "InstalledWorkflows"
+    static var schema: JSONValue {
+        Schema.object([
+            "calendar": Schema.string(nullable: true), "sla_policy": Schema.string(nullable: true),
+            "rules_created": Schema.array(Schema.string()), "skipped": Schema.array(Schema.string()),
+            "not_converted": Schema.array(Schema.string()),
+        ], required: ["rules_created", "skipped", "not_converted"])
+    }
+    /// The e-commerce template installed where a calendar already existed.
+    static var example: Self {
+        Self(calendar: nil, slaPolicy: "E-commerce SLA", rulesCreated: ["Refunds to Billing", "Shipping questions to Logistics"],
+             skipped: ["calendar Business hours"], notConverted: ["VIP customers first: the condition “customer is VIP” has no field"])
     }
 }

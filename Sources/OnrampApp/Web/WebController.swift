@@ -292,7 +292,7 @@ struct WebController {
         switch value {
         case .object(let members):
             if depth < 4, case .string(let ref)? = members["$ref"], let name = ref.split(separator: "/").last,
-               let target = Schemas.all[String(name)] {
+               let target = APISchemas.components[String(name)] {
                 return resolve(target, depth: depth + 1)
             }
             return .object(members.mapValues { resolve($0, depth: depth) })
