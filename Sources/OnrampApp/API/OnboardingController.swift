@@ -203,7 +203,6 @@ struct OnboardingController {
         }
         return step
     }
-
 }
 
 extension JSONValue {

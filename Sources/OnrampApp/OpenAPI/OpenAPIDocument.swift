@@ -103,5 +103,4 @@ enum OpenAPIDocument {
         }
         return .object(members)
     }
-
 }
