@@ -35,8 +35,8 @@ func routes(_ app: Application, pages: PageRenderer, assets: StaticAssets) {
         return response
     }
 
-    WebController(pages: pages).register(on: app.routes)
-    WizardController(pages: pages).register(on: app.routes)
+    AppPages(pages: pages).register(on: app.routes)
+    WizardPages(pages: pages).register(on: app.routes)
     OperatorPages(pages: pages).register(on: app.routes)
     assets.register(on: app.routes)
 }

@@ -5,7 +5,7 @@ import Vapor
 
 /// Server-rendered pages: sign up, log in, log out, home, API reference, problem types.
 /// They work without JavaScript: plain forms, 303 redirects after success.
-struct WebController {
+struct AppPages {
     let pages: PageRenderer
 
     struct SignupFormBody: Content {

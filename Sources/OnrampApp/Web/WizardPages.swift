@@ -7,7 +7,7 @@ import Vapor
 /// `/onboarding/{step}` one step's form. The pages are rendered on the server with the
 /// stored values; `wizard.js` saves through the onboarding API (autosave, complete, skip,
 /// pause) and follows live progress over the WebSocket.
-struct WizardController {
+struct WizardPages {
     let pages: PageRenderer
     /// The IANA time zones offered in the forms' suggestion list (read once).
     static let timeZones = TimeZone.knownTimeZoneIdentifiers.sorted()
