@@ -63,4 +63,14 @@ struct JobDefinitionTests {
             #expect(Outbox.handler.retry == JobKinds.mailSend.retry)
         }
     }
+
+    @Test("every job kind has exactly one handler, built from its definition, and every recurring job names a kind")
+    func registry() {
+        let kinds = JobCatalog.handlers.map(\.kind)
+        #expect(kinds.sorted() == JobKinds.allKinds.sorted())
+        #expect(Set(kinds).count == kinds.count)
+        #expect(JobCatalog.handler("imports.run")?.retry == JobKinds.importRun.retry)
+        #expect(JobCatalog.handler("sla.check")?.retry == JobKinds.slaCheck.retry)
+        for schedule in JobCatalog.schedules { #expect(JobKinds.allKinds.contains(schedule.kind)) }
+    }
 }

@@ -8,21 +8,23 @@ import Vapor
 /// (even by SIGKILL) leaves the last committed batch and its checkpoint; when its lease ends
 /// another worker claims the job and goes on from there, so nothing is lost or doubled.
 enum ImportJob {
-    static let kind = "imports.run"
+    static var kind: String { JobKinds.importRun.kind }
 
-    static func payload(_ importID: UUID) -> String { #"{"import_id":"\#(importID.uuidString.lowercased())"}"# }
+    /// The import a job runs.
+    struct Payload: Codable, Sendable {
+        let importID: String
+        enum CodingKeys: String, CodingKey { case importID = "import_id" }
 
-    struct Payload: Decodable { let import_id: UUID }
+        init(_ id: UUID) { importID = id.uuidString.lowercased() }
+    }
 
-    /// Many attempts: a killed worker costs one, and each attempt resumes where the last stopped.
-    static let handler = JobHandler(kind: kind, retry: RetryPolicy(maxAttempts: 20, baseDelay: 2, maxDelay: 300, jitter: 0.2)) { context in
-        guard let tenantID = context.job.tenantID,
-              let payload = try? JSONDecoder().decode(Payload.self, from: Data(context.job.payload.utf8)) else {
+    static let handler = JobKinds.importRun.handler(unreadable: "The job does not name an import.") { context, payload in
+        guard let tenantID = context.job.tenantID, let importID = UUID(uuidString: payload.importID) else {
             throw JobFailure("The job does not name an import.")
         }
         let app = context.application
         let scope = TenantScope(tenantID: tenantID)
-        let loaded = try await load(payload.import_id, tenantID: tenantID, on: app.db)
+        let loaded = try await load(importID, tenantID: tenantID, on: app.db)
         guard let (plan, checkpoint, state) = loaded else { return } // deleted with its tenant
         if ["completed", "cancelled"].contains(state) { return }
         try await app.writer.atomically { db in try await ImportStore(db: db).markRunning(scope, plan.importID) }

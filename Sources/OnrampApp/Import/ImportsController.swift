@@ -488,8 +488,8 @@ struct ImportsController {
         let requestID = req.requestID
         let restart = stored.response.state == "completed"
         try await req.writer.atomically { db in
-            let jobID = try await JobCatalog.enqueue(ImportJob.kind, tenantID: scope.tenantID, payload: ImportJob.payload(id),
-                                                     uniqueKey: "import:\(id)", on: db)
+            let jobID = try await JobQueue(db: db).enqueue(JobKinds.importRun, ImportJob.Payload(id), tenantID: scope.tenantID,
+                                                           uniqueKey: "import:\(id)")
             // A finished import runs again from the start (a delta import); a cancelled or failed
             // one goes on from its checkpoint.
             try await ImportStore(db: db).queue(scope, id, jobID: jobID, mapping: mappingJSON, restart: restart)

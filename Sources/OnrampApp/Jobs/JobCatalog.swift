@@ -6,7 +6,7 @@ import Vapor
 /// The jobs Onramp runs, and the recurring ones.
 enum JobCatalog {
     /// Verifies a tenant's audit hash chain; the verdict is the job's progress message.
-    static let auditVerify = JobHandler(kind: "audit.verify", retry: RetryPolicy(maxAttempts: 1, baseDelay: 0, maxDelay: 0, jitter: 0)) { context in
+    static let auditVerify = JobKinds.auditVerify.handler(unreadable: "An audit verification takes no payload.") { context, _ in
         guard let tenantID = context.job.tenantID else { throw JobFailure("An audit verification needs a tenant.") }
         try await context.progress(done: 0, total: 1, message: "Checking the audit trail…")
         let verdict = try await AuditLog.verify(tenantID: tenantID, on: context.application.db)
@@ -20,7 +20,7 @@ enum JobCatalog {
     }
 
     /// Deletes expired sign-in sessions (hourly).
-    static let pruneSessions = JobHandler(kind: "sessions.prune") { context in
+    static let pruneSessions = JobKinds.sessionsPrune.handler(unreadable: "Pruning sessions takes no payload.") { context, _ in
         try await context.application.writer.atomically { db in try await WebSessions.deleteExpired(on: db) }
     }
 
@@ -29,19 +29,10 @@ enum JobCatalog {
 
     static let schedules = [
         RecurringJob(name: "prune-expired-sessions", cron: try! CronSchedule("17 * * * *"),
-                     timeZone: TimeZone(identifier: "UTC")!, kind: pruneSessions.kind),
+                     timeZone: TimeZone(identifier: "UTC")!, kind: JobKinds.sessionsPrune.kind),
     ]
 
     static func handler(_ kind: String) -> JobHandler? { handlers.first { $0.kind == kind } }
-
-    /// Enqueues a catalogued job with its kind's attempts.
-    @discardableResult
-    static func enqueue(_ kind: String, tenantID: UUID?, payload: String = "{}", uniqueKey: String? = nil,
-                        on db: any Database) async throws -> UUID {
-        try await JobQueue(db: db).enqueue(NewJob(tenantID: tenantID, kind: kind, payload: payload,
-                                                  maxAttempts: handler(kind)?.retry.maxAttempts ?? RetryPolicy.standard.maxAttempts,
-                                                  uniqueKey: uniqueKey))
-    }
 }
 
 /// A job's own failure, with a message a person understands.

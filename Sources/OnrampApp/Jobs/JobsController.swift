@@ -123,8 +123,8 @@ struct JobsController {
     @Sendable func verifyAudit(_ req: Request) async throws -> Response {
         let (scope, _) = try req.requireTenant(.auditRead)
         let job = try await req.writer.atomically { db -> JobResponse? in
-            let id = try await JobCatalog.enqueue(JobCatalog.auditVerify.kind, tenantID: scope.tenantID,
-                                                  uniqueKey: "audit.verify:\(scope.tenantID.uuidString)", on: db)
+            let id = try await JobQueue(db: db).enqueue(JobKinds.auditVerify, NoPayload(), tenantID: scope.tenantID,
+                                                        uniqueKey: "audit.verify:\(scope.tenantID.uuidString)")
             return try await Self.find(id, in: scope, on: db)
         }
         guard let job else { throw Problem.notFound("That job") }
