@@ -353,7 +353,7 @@ extension TicketsController.Ticket: APISchema {
             "sla": ["anyOf": [Schemas.ref(SLAMonitor.State.self), ["type": "null"]]],
             "queue_reason": Schema.string("Why the ticket waits in its team's queue.", nullable: true),
             "messages": Schema.array(Schema.object([
-                "id": Schemas.uuid, "visibility": Schema.string(enumeration: ["public", "internal"]), "from_customer": Schema.boolean,
+                "id": Schemas.uuid, "visibility": Schema.string(enumeration: MessageVisibility.allCases.map(\.rawValue)), "from_customer": Schema.boolean,
                 "author": Schema.string(nullable: true), "body": Schema.string(), "created_at": Schemas.dateTime,
             ], required: ["id", "visibility", "from_customer", "body", "created_at"])),
         ], required: ["id", "number", "subject", "status", "priority", "channel", "requester", "tags", "custom_fields", "created_at",
@@ -428,7 +428,7 @@ extension TicketsController.MessageRequest: APISchema {
     static var schema: JSONValue {
         Schema.object([
             "body": Schema.string("The message (line breaks allowed; at most 100,000 characters).", minLength: 1),
-            "visibility": Schema.string(enumeration: ["public", "internal"], nullable: true),
+            "visibility": Schema.string(enumeration: MessageVisibility.allCases.map(\.rawValue), nullable: true),
         ], required: ["body"])
     }
     static var example: Self {

@@ -1,6 +1,9 @@
 import Fluent
 
 /// The schema's history, in order. A landed migration is never edited; a fix is a new one.
+/// From 011 on, one migration type creates or changes one table and is named for it
+/// (`CreateContacts`, `AddTicketsChannelMessageID`), in the folder of its number; the store
+/// of that table (and `TenantConfiguration`, for a new tenant table) names it too.
 enum Migrations001 {
     static func register(on migrations: Migrations) {
         migrations.add(CreateTenants())
