@@ -57,6 +57,23 @@ struct TenantRepository {
     }
 }
 
+/// People's accounts. A user spans tenants, so users are found by their (unique) email address.
+struct UserRepository {
+    let db: any Database
+
+    func find(email: String) async throws -> User? {
+        try await User.query(on: db).filter(\.$email == email).first()
+    }
+}
+
+extension TenantRepository {
+    /// A tenant named by its id or its slug, as commands and operators name them.
+    func find(idOrSlug raw: String) async throws -> Tenant? {
+        if let id = UUID(uuidString: raw), let found = try await Tenant.find(id, on: db) { return found }
+        return try await Tenant.query(on: db).filter(\.$slug == raw).first()
+    }
+}
+
 /// Custom templates a tenant may see: its own, and those operators approved for everyone.
 struct CustomTemplateRepository {
     let db: any Database
@@ -68,6 +85,11 @@ struct CustomTemplateRepository {
             }
             .sort(\.$createdAt, .descending)
             .all()
+    }
+
+    /// Templates tenants submitted for everyone, oldest first (operators review them).
+    func submitted() async throws -> [CustomTemplate] {
+        try await CustomTemplate.query(on: db).filter(\.$sharing == CustomTemplate.Sharing.submitted).sort(\.$createdAt, .ascending).all()
     }
 
     /// The template when this tenant may see it; another tenant's private one looks missing.

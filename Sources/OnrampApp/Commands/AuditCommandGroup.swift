@@ -27,7 +27,7 @@ struct AuditCommandGroup: AsyncCommandGroup {
                 tenantID = AuditLog.platformTenantID
             } else if let id = UUID(uuidString: raw) {
                 tenantID = id
-            } else if let tenant = try await Tenant.query(on: db).filter(\.$slug == raw).first() {
+            } else if let tenant = try await TenantRepository(db: db).find(idOrSlug: raw) {
                 tenantID = try tenant.requireID()
             } else {
                 context.console.error("No tenant has the id or slug \(raw).")

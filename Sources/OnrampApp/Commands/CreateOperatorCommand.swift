@@ -35,7 +35,7 @@ struct CreateOperatorCommand: AsyncCommand {
         }
         let hash = try await app.password.async.hash(password)
         let promoted = try await app.writer.atomically { db -> Bool in
-            let existing = try await User.query(on: db).filter(\.$email == email.value).first()
+            let existing = try await UserRepository(db: db).find(email: email.value)
             let user = existing ?? User(email: email.value, name: name, passwordHash: hash, isOperator: true)
             user.isOperator = true
             if existing != nil, signature.password != nil { user.passwordHash = hash }

@@ -57,12 +57,7 @@ struct ImportCommand: AsyncCommand {
             throw Failure(description: "Cannot read \(signature.file).")
         }
         guard let rawTenant = signature.tenant, !rawTenant.isEmpty else { throw Failure(description: "--tenant is required: a tenant id or slug.") }
-        let tenant: Tenant
-        if let id = UUID(uuidString: rawTenant), let found = try await Tenant.find(id, on: app.db) {
-            tenant = found
-        } else if let found = try await Tenant.query(on: app.db).filter(\.$slug == rawTenant).first() {
-            tenant = found
-        } else {
+        guard let tenant = try await TenantRepository(db: app.db).find(idOrSlug: rawTenant) else {
             throw Failure(description: "No tenant has the id or slug \(rawTenant).")
         }
         let tenantID = try tenant.requireID()

@@ -225,7 +225,7 @@ struct InvitationsController {
         guard let found = try await Invitations.lookup(token: input.token, on: req.db, now: Date()) else {
             throw Problem.notFound("That invitation link")
         }
-        let hasAccount = try await User.query(on: req.db).filter(\.$email == found.email).first() != nil
+        let hasAccount = try await UserRepository(db: req.db).find(email: found.email) != nil
         return InvitationInfo(email: found.email, name: found.name, tenantName: found.tenantName, role: found.role.rawValue,
                               state: found.verdict == .expired ? "expired" : found.state, message: found.verdict.message,
                               expiresAt: found.expiresAt, hasAccount: hasAccount)
@@ -244,7 +244,7 @@ struct InvitationsController {
         case .expired, .revoked: throw Problem(.gone, found.verdict.message)
         case .unknown: throw Problem.notFound("That invitation link")
         }
-        let existing = try await User.query(on: req.db).filter(\.$email == found.email).first()
+        let existing = try await UserRepository(db: req.db).find(email: found.email)
         var errors = FieldErrors()
         let password = input.password ?? ""
         var passwordHash: String?

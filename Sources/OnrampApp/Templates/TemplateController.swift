@@ -188,8 +188,7 @@ struct TemplateController {
 
     @Sendable func submitted(_ req: Request) async throws -> TemplateList {
         _ = try req.requirePermission(.platformOperate)
-        let templates = try await CustomTemplate.query(on: req.db).filter(\.$sharing == CustomTemplate.Sharing.submitted)
-            .sort(\.$createdAt, .ascending).all()
+        let templates = try await CustomTemplateRepository(db: req.db).submitted()
         return TemplateList(items: try templates.map { TemplateSummary(try CustomTemplateSnapshot($0)) })
     }
 

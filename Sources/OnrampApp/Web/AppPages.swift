@@ -195,7 +195,7 @@ struct AppPages {
     @Sendable func acceptInvitation(_ req: Request) async throws -> Response {
         let token = req.query[String.self, at: "token"] ?? ""
         let found = try await Invitations.lookup(token: token, on: req.db, now: Date())
-        let hasAccount = if let found { try await User.query(on: req.db).filter(\.$email == found.email).first() != nil } else { false }
+        let hasAccount = if let found { try await UserRepository(db: req.db).find(email: found.email) != nil } else { false }
         let status: HTTPResponseStatus = found?.verdict == .usable ? .ok : found == nil ? .notFound : found?.verdict == .used ? .conflict : .gone
         let response = pages.render("accept-invitation", [
             "token": found?.verdict == .usable ? token : "", "usable": found?.verdict == .usable,
