@@ -58,6 +58,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem
         case let failure as ValidationFailure:
             return .validation(failure)
+        case let refusal as TicketRefusal:
+            // The ticket's state does not allow the change (closed is final, nothing goes back to new).
+            return Problem(.conflict, refusal.message)
         case let decoding as DecodingError:
             return Problem(.malformedRequest, describe(decoding))
         case let database as any DatabaseError where database.isConstraintFailure:

@@ -8,6 +8,8 @@ import SQLKit
 /// named by exactly one store, as configuration (copied) or as data (not copied); a test checks
 /// the schema against the list, so a new table cannot be forgotten by the sandbox.
 protocol TenantConfigurationStore {
+    init(db: any Database)
+
     /// Tables copied into a sandbox.
     static var configurationTables: [String] { get }
     /// Tables of this store that belong to the tenant but are not configuration (never copied).
@@ -24,11 +26,9 @@ protocol TenantConfigurationStore {
 /// The stores that hold tenant configuration, in the order a sandbox is filled, and the tenant
 /// tables that are neither (the tenant's own data or records kept elsewhere).
 enum TenantConfiguration {
-    static func stores(on db: any Database) -> [any TenantConfigurationStore] {
-        [SLAStore(db: db), RoutingRuleStore(db: db), TeamStore(db: db)]
-    }
+    static let storeTypes: [any TenantConfigurationStore.Type] = [SLAStore.self, RoutingRuleStore.self, TeamStore.self]
 
-    static var storeTypes: [any TenantConfigurationStore.Type] { [SLAStore.self, RoutingRuleStore.self, TeamStore.self] }
+    static func stores(on db: any Database) -> [any TenantConfigurationStore] { storeTypes.map { $0.init(db: db) } }
 
     /// Tenant tables that are not configuration: data of the tenant, each with its own store.
     static let otherTenantTables = [

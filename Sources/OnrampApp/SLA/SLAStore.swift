@@ -207,9 +207,7 @@ extension SLAStore: TenantConfigurationStore {
             SELECT \(Self.policyColumns) FROM sla_policies WHERE tenant_id = \(bind: source.tenantID)
             """).all(decoding: PolicyRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
             var policy = try JSONDecoder().decode(SLAPolicy.self, from: Data(row.definition.utf8))
-            policy.calendarID = policy.calendarID.flatMap { id in
-                ids.first { $0.key.uuidString.lowercased() == id.lowercased() }?.value.uuidString
-            }
+            policy.calendarID = policy.calendarID.flatMap(UUID.init(uuidString:)).flatMap { ids[$0] }?.uuidString
             try await db.sql.raw("""
                 INSERT INTO sla_policies (id, tenant_id, name, position, definition, escalation, created_at, updated_at)
                 VALUES (\(bind: TimeOrderedID.make()), \(bind: target.tenantID), \(bind: policy.name), \(bind: row.position),

@@ -49,10 +49,8 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             let scope = TenantScope(tenantID: tenantID)
             let team = TeamStore(db: db)
             guard let membership = try await team.membership(scope, user: session.userID) else { return nil }
-            var custom: (id: UUID, name: String, permissions: Set<Permission>)?
-            if let roleID = membership.customRoleID {
-                custom = try await team.customRole(scope, id: roleID).map { ($0.id, $0.name, $0.permissions) }
-            }
+            var custom: TeamStore.CustomRole?
+            if let roleID = membership.customRoleID { custom = try await team.customRole(scope, id: roleID) }
             tenant = TenantAccess(scope: scope, role: membership.role, customRole: custom)
         } else if !user.isOperator {
             return nil

@@ -20,10 +20,9 @@ struct TokenHolderRow: Decodable, Sendable {
     let customRolePermissions: String?
 
     /// The member's custom role, or nil when they have none.
-    var customRole: (id: UUID, name: String, permissions: Set<Permission>)? {
+    var customRole: TeamStore.CustomRole? {
         guard let customRoleId, let customRoleName, let customRolePermissions else { return nil }
-        let role = TeamStore.CustomRole(id: customRoleId, name: customRoleName, json: customRolePermissions)
-        return (role.id, role.name, role.permissions)
+        return TeamStore.CustomRole(id: customRoleId, name: customRoleName, json: customRolePermissions)
     }
 }
 

@@ -35,7 +35,7 @@ struct TenantAccess: Sendable {
     let customRole: (id: UUID, name: String)?
     let permissions: Set<Permission>
 
-    init(scope: TenantScope, role: Role, customRole: (id: UUID, name: String, permissions: Set<Permission>)? = nil) {
+    init(scope: TenantScope, role: Role, customRole: TeamStore.CustomRole? = nil) {
         self.scope = scope
         self.role = role
         self.customRole = customRole.map { ($0.id, $0.name) }

@@ -159,12 +159,12 @@ struct TicketsController {
             Message(id: message.id, visibility: message.visibility, fromCustomer: message.fromCustomer, author: message.author,
                     body: message.body, createdAt: message.createdAt)
         }
-        let summary = summary(row)
-        return Ticket(id: summary.id, number: summary.number, subject: summary.subject, status: summary.status, priority: summary.priority,
-                      channel: summary.channel, type: row.type, team: summary.team,
-                      assigneeId: summary.assigneeId, requester: summary.requester, tags: summary.tags, customFields: row.fields,
-                      source: row.sourceSystem, createdAt: summary.createdAt, updatedAt: summary.updatedAt, messages: messages,
-                      sla: try await SLAMonitor.state(row.state, scope: scope, now: Date(), on: db),
+        let state = row.state
+        return Ticket(id: row.id, number: row.number, subject: row.subject, status: row.status, priority: row.priority,
+                      channel: row.channel, type: row.type, team: row.groupName, assigneeId: row.assigneeId,
+                      requester: Requester(id: row.requesterId, email: row.requesterEmail, name: row.requesterName),
+                      tags: state.tags, customFields: state.customFields, source: row.sourceSystem, createdAt: row.createdAt,
+                      updatedAt: row.updatedAt, messages: messages, sla: try await SLAMonitor.state(state, scope: scope, now: Date(), on: db),
                       queueReason: row.queueReason)
     }
 
@@ -238,7 +238,7 @@ struct TicketsController {
         let tags = input.tags.map { TicketDraft.normalisedTags($0, errors: &errors) }
         try errors.check()
         let change = TicketChange(subject: subject, status: status, priority: priority, team: team, assigneeID: input.assigneeId, tags: tags)
-        do throws(TicketRefusal) { try current.check(change) } catch { throw Problem(.conflict, error.message) }
+        try current.check(change)
         if let assignee = input.assigneeId {
             guard principal.tenant?.can(.ticketsAssign) == true else {
                 throw Problem(.forbidden, "Assigning tickets needs the supervisor role or higher.")
@@ -253,8 +253,7 @@ struct TicketsController {
             let store = TicketStore(db: db)
             guard var ticket = try await store.load(scope, id: id) else { throw Problem.notFound("That ticket") }
             // Applied to the ticket as it is inside the transaction: a concurrent change may have closed it.
-            let events: [TicketEvent]
-            do throws(TicketRefusal) { events = try ticket.apply(change) } catch { throw Problem(.conflict, error.message) }
+            let events = try ticket.apply(change)
             try await TicketWorkflow.record(events, ticket: id, scope: scope, user: userID, at: now, on: db)
             try await store.save(scope, ticket, at: now)
             try await TicketWorkflow.run(.ticketUpdated, ticket: id, scope: scope, message: nil, now: now, on: db)
@@ -276,14 +275,13 @@ struct TicketsController {
             throw Problem(.forbidden, "Your role (\(principal.tenant?.roleName ?? "none")) writes internal notes only; a colleague answers the customer.")
         }
         var preview = current
-        do throws(TicketRefusal) { _ = try preview.addMemberMessage(visibility!) } catch { throw Problem(.conflict, error.message) }
+        _ = try preview.addMemberMessage(visibility!)
         let userID = principal.userID
         try await req.writer.atomically { db in
             let now = Date()
             let store = TicketStore(db: db)
             guard var ticket = try await store.load(scope, id: id) else { throw Problem.notFound("That ticket") }
-            let events: [TicketEvent]
-            do throws(TicketRefusal) { events = try ticket.addMemberMessage(visibility!) } catch { throw Problem(.conflict, error.message) }
+            let events = try ticket.addMemberMessage(visibility!)
             try await store.addMessage(scope, ticket: id, visibility: visibility!, author: .member(userID), body: body!, at: now)
             try await TicketWorkflow.record(events, ticket: id, scope: scope, user: userID, at: now, on: db)
             if visibility == .public { try await store.markFirstResponse(scope, ticket: id, at: now) }
